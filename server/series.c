@@ -1,0 +1,337 @@
+/*
+ * series.c - the home page (the series and its offerings) and the offering
+ * page (overview, objectives, audience, agenda by day, fees, credits).
+ *
+ * Dates and times are formatted by PostgreSQL in the offering's own time
+ * zone (AT TIME ZONE o.time_zone), so the agenda reads as the course page
+ * does whatever zone the server runs in. "Now" comes from the one clock
+ * and is passed in as a parameter, never taken from now().
+ */
+#include "cairn/series.h"
+#include "cairn/clock.h"
+#include "cairn/money.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void home_page(request *req);
+static void offering_page(request *req);
+
+void series_routes(router *r)
+{
+	router_add(r, "GET", "/", home_page, "anyone", "the series and its offerings");
+	router_add(r, "GET", "/offerings/:slug", offering_page, "anyone",
+	           "an offering: overview, agenda, fees");
+}
+
+const char *series_zone_name(const char *zone)
+{
+	static const struct { const char *zone, *name; } names[] = {
+		{"America/New_York", "Eastern Time (US)"},
+		{"America/Chicago", "Central Time (US)"},
+		{"America/Denver", "Mountain Time (US)"},
+		{"America/Los_Angeles", "Pacific Time (US)"},
+		{"Europe/London", "UK time"},
+		{"UTC", "UTC"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(zone, names[i].zone))
+			return names[i].name;
+	return zone;
+}
+
+static const char *format_label(const char *format)
+{
+	return !strcmp(format, "in_person") ? "In person" : "Live online";
+}
+
+/* Split text on blank lines into a list of paragraphs. */
+static tv *paragraphs(arena *a, const char *text)
+{
+	tv *list = tv_list(a);
+	const char *p = text;
+	while (*p) {
+		const char *end = strstr(p, "\n\n");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
+			n--;
+		if (n)
+			tv_push(list, tv_strn(a, arena_strndup(a, p, n), n));
+		if (!end)
+			break;
+		p = end + 2;
+		while (*p == '\n')
+			p++;
+	}
+	return list;
+}
+
+/* The SQL expression for an offering's dates, e.g. "May 13–15, 2026". */
+#define DATES_SQL                                                                        \
+	"CASE WHEN o.starts_on = o.ends_on THEN to_char(o.starts_on, 'FMMonth FMDD, YYYY') " \
+	"WHEN date_trunc('month', o.starts_on) = date_trunc('month', o.ends_on) "          \
+	"THEN to_char(o.starts_on, 'FMMonth FMDD') || '–' || to_char(o.ends_on, 'FMDD, YYYY') " \
+	"WHEN date_trunc('year', o.starts_on) = date_trunc('year', o.ends_on) "            \
+	"THEN to_char(o.starts_on, 'FMMonth FMDD') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY') " \
+	"ELSE to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY') END"
+
+/* Open: before the deadline (if any) and before the first day. */
+#define OPEN_SQL                                                                      \
+	"(coalesce(o.registration_deadline > to_timestamp($1), true) "                    \
+	" AND o.starts_on > (to_timestamp($1) AT TIME ZONE o.time_zone)::date)"
+#define PAST_SQL "(o.ends_on < (to_timestamp($1) AT TIME ZONE o.time_zone)::date)"
+
+static void home_page(request *req)
+{
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	const char *now = arena_sprintf(a, "%lld", (long long)clock_now());
+	PGresult *s = db_q0(db, "SELECT id, title, summary FROM series ORDER BY id LIMIT 20");
+	PGresult *c = s ? db_q0(db, "SELECT id, series_id, position, slug, title, tagline, announced "
+	                           "FROM courses ORDER BY series_id, position LIMIT 200")
+	                : NULL;
+	PGresult *o = c ? db_q(db,
+	                       "SELECT o.course_id, o.slug, " DATES_SQL ", o.format, "
+	                       OPEN_SQL ", " PAST_SQL " FROM offerings o "
+	                       "ORDER BY o.course_id, o.starts_on LIMIT 500",
+	                       now)
+	                : NULL;
+	if (!o) {
+		PQclear(s);
+		PQclear(c);
+		http_db_error(req);
+		return;
+	}
+	tv *view = tv_obj(a);
+	tv *series_list = tv_list(a);
+	for (int i = 0; i < PQntuples(s); i++) {
+		tv *sv = tv_push(series_list, tv_obj(a));
+		const char *sid = db_val(s, i, 0);
+		tv_set_str(sv, "title", arena_strdup(a, db_val(s, i, 1)));
+		tv_set_str(sv, "summary", arena_strdup(a, db_val(s, i, 2)));
+		tv *courses = tv_set(sv, "courses", tv_list(a));
+		for (int j = 0; j < PQntuples(c); j++) {
+			if (strcmp(db_val(c, j, 1), sid))
+				continue;
+			const char *cid = db_val(c, j, 0);
+			tv *cv = tv_push(courses, tv_obj(a));
+			tv_set_str(cv, "position", arena_strdup(a, db_val(c, j, 2)));
+			tv_set_str(cv, "title", arena_strdup(a, db_val(c, j, 4)));
+			tv_set_str(cv, "tagline", arena_strdup(a, db_val(c, j, 5)));
+			tv_set_bool(cv, "announced", db_val(c, j, 6)[0] == 't');
+			tv *offs = tv_set(cv, "offerings", tv_list(a));
+			for (int k = 0; k < PQntuples(o); k++) {
+				if (strcmp(db_val(o, k, 0), cid))
+					continue;
+				tv *ov = tv_push(offs, tv_obj(a));
+				tv_set_str(ov, "slug", arena_strdup(a, db_val(o, k, 1)));
+				tv_set_str(ov, "dates", arena_strdup(a, db_val(o, k, 2)));
+				tv_set_str(ov, "format", format_label(db_val(o, k, 3)));
+				tv_set_bool(ov, "open", db_val(o, k, 4)[0] == 't');
+				tv_set_bool(ov, "past", db_val(o, k, 5)[0] == 't');
+			}
+			tv_set_bool(cv, "has_offerings", offs->n > 0);
+		}
+	}
+	tv_set(view, "series", series_list->n ? series_list : tv_bool(a, false));
+	const char *title = PQntuples(s) ? arena_strdup(a, db_val(s, 0, 1)) : "Courses";
+	PQclear(s);
+	PQclear(c);
+	PQclear(o);
+	http_render(req, 200, "home", title, view);
+}
+
+static tv *course_points(arena *a, PGconn *db, const char *course_id, const char *kind)
+{
+	tv *list = tv_list(a);
+	PGresult *r = db_q(db, "SELECT body FROM course_points WHERE course_id = $1 AND kind = $2 "
+	                       "ORDER BY position",
+	                   course_id, kind);
+	if (!r)
+		return NULL;
+	for (int i = 0; i < PQntuples(r); i++)
+		tv_push(list, tv_str(a, arena_strdup(a, db_val(r, i, 0))));
+	PQclear(r);
+	return list;
+}
+
+static const char *kind_label(const char *kind)
+{
+	static const struct { const char *kind, *label; } labels[] = {
+		{"plenary", "Whole-cohort session"}, {"practice", "Skills practice"},
+		{"small_group", "Small-group session"}, {"reflection", "Reflection block"},
+		{"break", "Break"}, {"lunch", "Lunch"},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(kind, labels[i].kind))
+			return labels[i].label;
+	return "";
+}
+
+/* Agenda by day; NULL on a database error. */
+static tv *agenda_days(arena *a, PGconn *db, const char *offering_id)
+{
+	PGresult *r = db_q(db,
+		"SELECT a.id, a.day_number,"
+		" to_char((a.starts_at AT TIME ZONE o.time_zone)::date, 'FMDay, FMMonth FMDD, YYYY'),"
+		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
+		" to_char(a.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
+		" to_char(a.starts_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" to_char(a.ends_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" a.title, a.kind, a.faculty, a.tracks"
+		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		" WHERE a.offering_id = $1 ORDER BY a.starts_at, a.id LIMIT 500",
+		offering_id);
+	PGresult *b = r ? db_q(db,
+		"SELECT b.agenda_item_id, b.track, b.title, b.faculty FROM agenda_breakouts b"
+		" JOIN agenda_items a ON a.id = b.agenda_item_id WHERE a.offering_id = $1"
+		" ORDER BY b.agenda_item_id, b.track LIMIT 1000",
+		offering_id) : NULL;
+	if (!b) {
+		PQclear(r);
+		return NULL;
+	}
+	tv *days = tv_list(a);
+	tv *day = NULL, *items = NULL;
+	const char *day_number = "";
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (!day || strcmp(day_number, db_val(r, i, 1))) {
+			day_number = db_val(r, i, 1);
+			day = tv_push(days, tv_obj(a));
+			tv_set_str(day, "day_number", arena_strdup(a, day_number));
+			tv_set_str(day, "date", arena_strdup(a, db_val(r, i, 2)));
+			items = tv_set(day, "items", tv_list(a));
+		}
+		tv *it = tv_push(items, tv_obj(a));
+		tv_set_str(it, "start", arena_strdup(a, db_val(r, i, 3)));
+		tv_set_str(it, "end", arena_strdup(a, db_val(r, i, 4)));
+		tv_set_str(it, "start_iso", arena_strdup(a, db_val(r, i, 5)));
+		tv_set_str(it, "end_iso", arena_strdup(a, db_val(r, i, 6)));
+		tv_set_str(it, "title", arena_strdup(a, db_val(r, i, 7)));
+		tv_set_str(it, "kind", arena_strdup(a, db_val(r, i, 8)));
+		tv_set_str(it, "kind_label", kind_label(db_val(r, i, 8)));
+		const char *faculty = db_val(r, i, 9);
+		tv_set(it, "faculty", *faculty ? tv_str(a, arena_strdup(a, faculty)) : tv_null(a));
+		bool tracks = db_val(r, i, 10)[0] == 't';
+		tv_set_bool(it, "tracks", tracks);
+		tv *bl = tv_set(it, "breakouts", tv_list(a));
+		for (int j = 0; j < PQntuples(b); j++) {
+			if (strcmp(db_val(b, j, 0), db_val(r, i, 0)))
+				continue;
+			tv *bv = tv_push(bl, tv_obj(a));
+			tv_set_str(bv, "track", arena_strdup(a, db_val(b, j, 1)));
+			tv_set_str(bv, "title", arena_strdup(a, db_val(b, j, 2)));
+		}
+	}
+	PQclear(r);
+	PQclear(b);
+	return days;
+}
+
+static void offering_page(request *req)
+{
+	arena *a = req->a;
+	const char *slug = http_param(req, "slug");
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	const char *now = arena_sprintf(a, "%lld", (long long)clock_now());
+	PGresult *r = db_q(db,
+		"SELECT o.id, c.id, c.title, c.position, c.tagline, c.overview, c.audience,"
+		" c.prerequisites, s.title, " DATES_SQL ", o.format, o.location, o.time_zone,"
+		" o.credit_summary, o.credits, o.notes,"
+		" to_char(o.registration_deadline AT TIME ZONE o.time_zone, 'FMMonth FMDD, YYYY'),"
+		" to_char(o.early_deadline AT TIME ZONE o.time_zone, 'FMMonth FMDD, YYYY'),"
+		" o.processing_fee_cents, o.group_discount_min_size, o.group_discount_percent,"
+		" " OPEN_SQL ", " PAST_SQL ", coalesce(o.early_deadline > to_timestamp($1), false)"
+		" FROM offerings o JOIN courses c ON c.id = o.course_id"
+		" JOIN series s ON s.id = c.series_id WHERE o.slug = $2",
+		now, slug);
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		http_error(req, 404, "There is no offering at this address.");
+		return;
+	}
+	const char *oid = arena_strdup(a, db_val(r, 0, 0));
+	const char *cid = arena_strdup(a, db_val(r, 0, 1));
+	tv *v = tv_obj(a);
+	const char *title = arena_strdup(a, db_val(r, 0, 2));
+	tv_set_str(v, "course_title", title);
+	tv_set_str(v, "course_position", arena_strdup(a, db_val(r, 0, 3)));
+	tv_set_str(v, "tagline", arena_strdup(a, db_val(r, 0, 4)));
+	tv_set(v, "overview", paragraphs(a, db_val(r, 0, 5)));
+	const char *audience = db_val(r, 0, 6);
+	tv_set(v, "audience", *audience ? tv_bool(a, true) : tv_null(a));
+	tv_set(v, "audience_paragraphs", paragraphs(a, audience));
+	const char *prereq = db_val(r, 0, 7);
+	tv_set(v, "prerequisites", *prereq ? tv_str(a, arena_strdup(a, prereq)) : tv_null(a));
+	tv_set_str(v, "series_title", arena_strdup(a, db_val(r, 0, 8)));
+	const char *dates = arena_strdup(a, db_val(r, 0, 9));
+	tv_set_str(v, "dates", dates);
+	tv_set_str(v, "format", format_label(db_val(r, 0, 10)));
+	const char *location = db_val(r, 0, 11);
+	tv_set(v, "location", *location ? tv_str(a, arena_strdup(a, location)) : tv_null(a));
+	tv_set_str(v, "zone_name", series_zone_name(arena_strdup(a, db_val(r, 0, 12))));
+	const char *cs = db_val(r, 0, 13);
+	tv_set(v, "credit_summary", *cs ? tv_str(a, arena_strdup(a, cs)) : tv_null(a));
+	const char *credits = db_val(r, 0, 14);
+	tv_set(v, "credits", *credits ? tv_bool(a, true) : tv_null(a));
+	tv_set(v, "credit_paragraphs", paragraphs(a, credits));
+	const char *notes = db_val(r, 0, 15);
+	tv_set(v, "notes", *notes ? tv_str(a, arena_strdup(a, notes)) : tv_null(a));
+	tv_set(v, "registration_deadline",
+	       db_isnull(r, 0, 16) ? tv_null(a) : tv_str(a, arena_strdup(a, db_val(r, 0, 16))));
+	tv_set(v, "early_deadline",
+	       db_isnull(r, 0, 17) ? tv_null(a) : tv_str(a, arena_strdup(a, db_val(r, 0, 17))));
+	long long processing = atoll(db_val(r, 0, 18));
+	tv_set(v, "processing_fee", processing ? tv_str(a, money_format(a, processing)) : tv_null(a));
+	if (!db_isnull(r, 0, 19) && atoi(db_val(r, 0, 20)) > 0)
+		tv_set(v, "group_discount",
+		       tv_strf(a, "Teams of %s or more who enroll together get %s%% off each member's "
+		                  "course fee.",
+		               db_val(r, 0, 19), db_val(r, 0, 20)));
+	else
+		tv_set(v, "group_discount", tv_null(a));
+	tv_set_bool(v, "open", db_val(r, 0, 21)[0] == 't');
+	tv_set_bool(v, "past", db_val(r, 0, 22)[0] == 't');
+	tv_set_bool(v, "early_now", db_val(r, 0, 23)[0] == 't');
+	PQclear(r);
+
+	tv *domains = course_points(a, db, cid, "domain");
+	tv *objectives = domains ? course_points(a, db, cid, "objective") : NULL;
+	tv *days = objectives ? agenda_days(a, db, oid) : NULL;
+	PGresult *f = days ? db_q(db,
+		"SELECT fc.label, f.regular_cents, f.early_cents FROM offering_fees f"
+		" JOIN fee_categories fc ON fc.code = f.category"
+		" WHERE f.offering_id = $1 ORDER BY fc.position", oid) : NULL;
+	if (!f) {
+		http_db_error(req);
+		return;
+	}
+	tv_set(v, "domains", domains);
+	tv_set_bool(v, "has_domains", domains->n > 0);
+	tv_set(v, "objectives", objectives);
+	tv_set_bool(v, "has_objectives", objectives->n > 0);
+	tv_set(v, "days", days);
+	tv_set_bool(v, "has_agenda", days->n > 0);
+	tv *fees = tv_set(v, "fees", tv_list(a));
+	for (int i = 0; i < PQntuples(f); i++) {
+		tv *fv = tv_push(fees, tv_obj(a));
+		tv_set_str(fv, "label", arena_strdup(a, db_val(f, i, 0)));
+		tv_set_str(fv, "regular", money_format(a, atoll(db_val(f, i, 1))));
+		tv_set_str(fv, "early", db_isnull(f, i, 2) ? "—" : money_format(a, atoll(db_val(f, i, 2))));
+	}
+	tv_set_bool(v, "has_fees", fees->n > 0);
+	PQclear(f);
+	http_render(req, 200, "offering", arena_sprintf(a, "%s, %s", title, dates), v);
+}
