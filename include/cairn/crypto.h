@@ -1,0 +1,119 @@
+/*
+ * crypto.h - the key schedule of DESIGN §6, on libsodium.
+ *
+ * Passwords: one Argon2id run per sign-in (crypto_pwhash, ALG_ARGON2ID13,
+ * 64 MiB, 3 passes, a random 16-byte salt per user, 64 bytes out). The first
+ * 32 bytes verify the password (only their BLAKE2b hash is stored, compared
+ * in constant time); the last 32 bytes are the key-encryption key (KEK),
+ * never stored.
+ *
+ * Wrapping: XChaCha20-Poly1305 (IETF) with a random 24-byte nonce; a wrap is
+ * nonce || ciphertext || tag. Associated data always names the purpose, the
+ * user and the key version (and the session for session wraps), so a wrap
+ * copied to another user's or session's row fails to open.
+ *
+ * Recovery codes: 160 random bits, shown as 32 base32 characters (RFC 4648
+ * alphabet without padding) in 8 groups of 4 joined by '-'. Parsing is
+ * forgiving: case, spaces and dashes are ignored, and the commonly confused
+ * 0/O, 1/I/L and 8/B are read as O, I and B. The recovery key is
+ * BLAKE2b-256(code bytes, keyed with the user's 16-byte recovery salt).
+ *
+ * Tokens (sessions, invites, resets, CSRF) are random bytes encoded as
+ * base64url without padding; the server stores only BLAKE2b-256(token).
+ *
+ * All functions return true on success. Secrets passed in are not kept;
+ * callers wipe their own buffers with sodium_memzero after use.
+ */
+#ifndef CAIRN_CRYPTO_H
+#define CAIRN_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	CRYPTO_KEY_BYTES = 32,
+	CRYPTO_SALT_BYTES = 16,
+	CRYPTO_HASH_BYTES = 32,
+	CRYPTO_NONCE_BYTES = 24,
+	CRYPTO_TAG_BYTES = 16,
+	/* A wrapped 32-byte key: nonce + key + tag. */
+	CRYPTO_WRAP_BYTES = CRYPTO_NONCE_BYTES + CRYPTO_KEY_BYTES + CRYPTO_TAG_BYTES,
+	CRYPTO_RECOVERY_RAW_BYTES = 20,        /* 160 bits */
+	CRYPTO_RECOVERY_TEXT_BYTES = 32 + 7,   /* 8 groups of 4, 7 dashes */
+	CRYPTO_TOKEN_BYTES = 32,
+	CRYPTO_TOKEN_TEXT_BYTES = 43,          /* base64url of 32 bytes, no padding */
+	CRYPTO_PASSWORD_MIN_CHARS = 10,
+	CRYPTO_PASSWORD_MAX_BYTES = 1024,
+};
+
+/* Argon2id limits; fixed by DESIGN §6 and stored with each credential so
+ * they can be raised later without locking anyone out. */
+#define CRYPTO_PWHASH_OPSLIMIT 3ULL
+#define CRYPTO_PWHASH_MEMLIMIT (64ULL * 1024 * 1024)
+
+/* Call once at start (sodium_init); false if libsodium cannot start. */
+bool crypto_init(void);
+
+void crypto_random(void *out, size_t n);
+
+/* Argon2id(password, salt) -> verifier (32) and KEK (32). Slow by design
+ * (~100-200 ms); callers pass through the KDF gate (auth.c) first. */
+bool crypto_derive(const char *password, size_t password_len,
+                   const uint8_t salt[CRYPTO_SALT_BYTES], uint64_t opslimit, uint64_t memlimit,
+                   uint8_t verifier[CRYPTO_KEY_BYTES], uint8_t kek[CRYPTO_KEY_BYTES]);
+
+/* BLAKE2b-256 of data (unkeyed). */
+void crypto_hash(const void *data, size_t len, uint8_t out[CRYPTO_HASH_BYTES]);
+/* Constant-time equality of two 32-byte values. */
+bool crypto_equal32(const uint8_t a[32], const uint8_t b[32]);
+
+/* Seal a 32-byte key under wrapping_key with associated data. */
+void crypto_wrap_key(const uint8_t wrapping_key[CRYPTO_KEY_BYTES],
+                     const uint8_t key[CRYPTO_KEY_BYTES], const void *ad, size_t ad_len,
+                     uint8_t out[CRYPTO_WRAP_BYTES]);
+/* Open a wrap; false if it was tampered with, moved, or the key is wrong. */
+bool crypto_unwrap_key(const uint8_t wrapping_key[CRYPTO_KEY_BYTES],
+                       const uint8_t *wrap, size_t wrap_len, const void *ad, size_t ad_len,
+                       uint8_t key[CRYPTO_KEY_BYTES]);
+
+/* Associated data for a wrap: "cairn/<purpose>/v1|user=<id>|version=<v>"
+ * plus "|session=<sid>" when session_id > 0. Returns its length. */
+size_t crypto_wrap_ad(char *out, size_t cap, const char *purpose, int64_t user_id,
+                      int key_version, int64_t session_id);
+
+/* A fresh recovery code: raw bytes and its display text (NUL-terminated). */
+void crypto_recovery_new(uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES],
+                         char text[CRYPTO_RECOVERY_TEXT_BYTES + 1]);
+/* Parse what a person typed back into raw bytes; false if it is not a code. */
+bool crypto_recovery_parse(const char *text, uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES]);
+/* The recovery key for raw code bytes under the user's recovery salt. */
+void crypto_recovery_key(const uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES],
+                         const uint8_t salt[CRYPTO_SALT_BYTES], uint8_t key[CRYPTO_KEY_BYTES]);
+
+/* A fresh random token as base64url text (NUL-terminated). */
+void crypto_token_new(char text[CRYPTO_TOKEN_TEXT_BYTES + 1]);
+/* Hash a token's text for storage or lookup. */
+void crypto_token_hash(const char *text, size_t len, uint8_t out[CRYPTO_HASH_BYTES]);
+
+/* base64url without padding. encode: out must hold 4*ceil(n/3)+1 bytes.
+ * decode: false on any character outside the alphabet or a bad length. */
+void crypto_b64url_encode(const uint8_t *in, size_t n, char *out);
+bool crypto_b64url_decode(const char *in, size_t len, uint8_t *out, size_t out_cap,
+                          size_t *out_len);
+
+/* Journal entries (used by the journal module): pad to 256-byte blocks and
+ * seal under a per-entry subkey of the JMK derived with crypto_kdf
+ * (context "cairnjnl", subkey id = entry id). out must hold
+ * crypto_entry_sealed_size(len) bytes. */
+size_t crypto_entry_sealed_size(size_t plain_len);
+bool crypto_entry_seal(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
+                       const void *plain, size_t plain_len, const void *ad, size_t ad_len,
+                       uint8_t *out, size_t *out_len);
+/* Opens into a sodium_malloc'd buffer the caller frees with sodium_free
+ * (after the plaintext is no longer needed). NULL on failure. */
+char *crypto_entry_open(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
+                        const uint8_t *sealed, size_t sealed_len, const void *ad, size_t ad_len,
+                        size_t *plain_len);
+
+#endif
