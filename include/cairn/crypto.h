@@ -13,16 +13,20 @@
  * copied to another user's or session's row fails to open.
  *
  * Recovery codes: 160 random bits, shown as 32 base32 characters (RFC 4648
- * alphabet without padding) in 8 groups of 4 joined by '-'. Parsing is
- * forgiving: case, spaces and dashes are ignored, and the commonly confused
- * 0/O, 1/I/L and 8/B are read as O, I and B. The recovery key is
- * BLAKE2b-256(code bytes, keyed with the user's 16-byte recovery salt).
+ * alphabet A-Z 2-7, without padding) in 8 groups of 4 joined by '-'.
+ * Parsing is forgiving: case, spaces, tabs and dashes are ignored, and the
+ * digits 0, 1 and 8, which never appear in a code, are read as the letters
+ * they are mistaken for: O, I and B. Letters (I, L, O and B included) always
+ * stand for themselves. The recovery key is BLAKE2b-256(code bytes, keyed
+ * with the user's 16-byte recovery salt).
  *
  * Tokens (sessions, invites, resets, CSRF) are random bytes encoded as
  * base64url without padding; the server stores only BLAKE2b-256(token).
  *
  * All functions return true on success. Secrets passed in are not kept;
- * callers wipe their own buffers with sodium_memzero after use.
+ * callers wipe their own buffers with sodium_memzero after use. The module
+ * keeps no state: after crypto_init every function may be called from any
+ * thread.
  */
 #ifndef CAIRN_CRYPTO_H
 #define CAIRN_CRYPTO_H
@@ -45,6 +49,10 @@ enum {
 	CRYPTO_TOKEN_TEXT_BYTES = 43,          /* base64url of 32 bytes, no padding */
 	CRYPTO_PASSWORD_MIN_CHARS = 10,
 	CRYPTO_PASSWORD_MAX_BYTES = 1024,
+	/* Room for any crypto_wrap_ad text, NUL included. */
+	CRYPTO_AD_MAX_BYTES = 128,
+	/* Longest purpose crypto_wrap_ad accepts. */
+	CRYPTO_AD_PURPOSE_MAX = 32,
 };
 
 /* Argon2id limits; fixed by DESIGN §6 and stored with each credential so
@@ -57,14 +65,18 @@ bool crypto_init(void);
 
 void crypto_random(void *out, size_t n);
 
-/* Argon2id(password, salt) -> verifier (32) and KEK (32). Slow by design
- * (~100-200 ms); callers pass through the KDF gate (auth.c) first. */
+/* Argon2id(password, salt) -> verifier (32) and KEK (32). Slow by design:
+ * about 0.2 s at the DESIGN limits on the 2-core development VM when idle,
+ * twice that under load; callers pass through the KDF gate (auth.c) first. The
+ * password may be empty (NULL with length 0); the length policy is auth's.
+ * False (outputs zeroed) if the limits are outside libsodium's range or
+ * Argon2id cannot get its memory. */
 bool crypto_derive(const char *password, size_t password_len,
                    const uint8_t salt[CRYPTO_SALT_BYTES], uint64_t opslimit, uint64_t memlimit,
                    uint8_t verifier[CRYPTO_KEY_BYTES], uint8_t kek[CRYPTO_KEY_BYTES]);
 
-/* BLAKE2b-256 of data (unkeyed). */
-void crypto_hash(const void *data, size_t len, uint8_t out[CRYPTO_HASH_BYTES]);
+/* BLAKE2b-256 of data (unkeyed). (Not "crypto_hash": libsodium owns that name.) */
+void crypto_digest(const void *data, size_t len, uint8_t out[CRYPTO_HASH_BYTES]);
 /* Constant-time equality of two 32-byte values. */
 bool crypto_equal32(const uint8_t a[32], const uint8_t b[32]);
 
@@ -72,20 +84,29 @@ bool crypto_equal32(const uint8_t a[32], const uint8_t b[32]);
 void crypto_wrap_key(const uint8_t wrapping_key[CRYPTO_KEY_BYTES],
                      const uint8_t key[CRYPTO_KEY_BYTES], const void *ad, size_t ad_len,
                      uint8_t out[CRYPTO_WRAP_BYTES]);
-/* Open a wrap; false if it was tampered with, moved, or the key is wrong. */
+/* Open a wrap; false (key zeroed) if it was tampered with, moved, has the
+ * wrong length, or the key is wrong. */
 bool crypto_unwrap_key(const uint8_t wrapping_key[CRYPTO_KEY_BYTES],
                        const uint8_t *wrap, size_t wrap_len, const void *ad, size_t ad_len,
                        uint8_t key[CRYPTO_KEY_BYTES]);
 
 /* Associated data for a wrap: "cairn/<purpose>/v1|user=<id>|version=<v>"
- * plus "|session=<sid>" when session_id > 0. Returns its length. */
+ * plus "|session=<sid>" when session_id > 0, NUL-terminated; returns its
+ * length (without the NUL). purpose is a constant of the caller's: 1 to
+ * CRYPTO_AD_PURPOSE_MAX characters of [a-z0-9_-], so no two argument lists
+ * give the same text. A purpose outside that set or a cap below what the text
+ * needs (CRYPTO_AD_MAX_BYTES always suffices) is a programming error and
+ * fatal: a wrap must never go out with missing or truncated associated data. */
 size_t crypto_wrap_ad(char *out, size_t cap, const char *purpose, int64_t user_id,
                       int key_version, int64_t session_id);
 
 /* A fresh recovery code: raw bytes and its display text (NUL-terminated). */
 void crypto_recovery_new(uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES],
                          char text[CRYPTO_RECOVERY_TEXT_BYTES + 1]);
-/* Parse what a person typed back into raw bytes; false if it is not a code. */
+/* Parse what a person typed back into raw bytes; false (raw zeroed) if it
+ * is not exactly 32 code characters once separators are dropped, or holds
+ * any character other than a base32 letter or digit, 0, 1, 8, space, tab or
+ * '-'. Separators may sit anywhere. */
 bool crypto_recovery_parse(const char *text, uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES]);
 /* The recovery key for raw code bytes under the user's recovery salt. */
 void crypto_recovery_key(const uint8_t raw[CRYPTO_RECOVERY_RAW_BYTES],
@@ -96,16 +117,23 @@ void crypto_token_new(char text[CRYPTO_TOKEN_TEXT_BYTES + 1]);
 /* Hash a token's text for storage or lookup. */
 void crypto_token_hash(const char *text, size_t len, uint8_t out[CRYPTO_HASH_BYTES]);
 
-/* base64url without padding. encode: out must hold 4*ceil(n/3)+1 bytes.
- * decode: false on any character outside the alphabet or a bad length. */
+/* base64url without padding. encode: out must hold 4*ceil(n/3)+1 bytes;
+ * the text is NUL-terminated. decode: strict - false on any character
+ * outside A-Z a-z 0-9 '-' '_' (padding '=' included), a length that is 1 mod
+ * 4, unused trailing bits that are not zero, or more than out_cap bytes of
+ * output. out_len may be NULL. */
 void crypto_b64url_encode(const uint8_t *in, size_t n, char *out);
 bool crypto_b64url_decode(const char *in, size_t len, uint8_t *out, size_t out_cap,
                           size_t *out_len);
 
 /* Journal entries (used by the journal module): pad to 256-byte blocks and
  * seal under a per-entry subkey of the JMK derived with crypto_kdf
- * (context "cairnjnl", subkey id = entry id). out must hold
- * crypto_entry_sealed_size(len) bytes. */
+ * (context "cairnjnl", subkey id = entry id). A sealed entry is
+ * nonce || ciphertext || tag; every plaintext of 0..255 bytes seals to the
+ * same size, 256..511 to the next, and so on (padding always adds at least
+ * one byte). out must hold crypto_entry_sealed_size(len) bytes, which is 0
+ * if len is too large to seal (seal then returns false), and must not
+ * overlap plain. On failure *out_len is 0 and out is wiped. */
 size_t crypto_entry_sealed_size(size_t plain_len);
 bool crypto_entry_seal(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
                        const void *plain, size_t plain_len, const void *ad, size_t ad_len,
