@@ -39,6 +39,7 @@ const char *config_usage(void)
 	       "  --templates DIR      templates (CAIRN_TEMPLATES, ./templates)\n"
 	       "  --static DIR         static files (CAIRN_STATIC, ./static)\n"
 	       "  --sql DIR            migrations and demo data (CAIRN_SQL, ./sql)\n"
+	       "  --secret-file PATH   the outbox key, made if missing (CAIRN_SECRET_FILE, var/cairn.secret)\n"
 	       "  --max-body BYTES     request body cap (CAIRN_MAX_BODY, 1048576)\n"
 	       "  --dev                re-read templates and static files when they change\n";
 }
@@ -53,6 +54,7 @@ bool config_load(config *cfg, int argc, char **argv)
 	cfg->templates_dir = env_or("CAIRN_TEMPLATES", "templates");
 	cfg->static_dir = env_or("CAIRN_STATIC", "static");
 	cfg->sql_dir = env_or("CAIRN_SQL", "sql");
+	cfg->secret_file = env_or("CAIRN_SECRET_FILE", "var/cairn.secret");
 	cfg->trusted_proxy = env_or("CAIRN_TRUSTED_PROXY", NULL);
 	cfg->threads = 32;
 	cfg->pool_size = 8;
@@ -101,6 +103,8 @@ bool config_load(config *cfg, int argc, char **argv)
 			cfg->templates_dir = val;
 		} else if (!strcmp(a, "--static")) {
 			cfg->static_dir = val;
+		} else if (!strcmp(a, "--secret-file")) {
+			cfg->secret_file = val;
 		} else if (!strcmp(a, "--sql")) {
 			cfg->sql_dir = val;
 		} else if (!strcmp(a, "--threads")) {

@@ -11,6 +11,7 @@
 #include "cairn/log.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,4 +218,46 @@ void db_rollback(PGconn *conn)
 {
 	PGresult *r = PQexec(conn, "ROLLBACK");
 	PQclear(r);
+}
+
+const char *db_bytea_param(arena *a, const void *data, size_t len)
+{
+	char *hex = arena_alloc(a, 2 * len + 3);
+	hex[0] = '\\';
+	hex[1] = 'x';
+	sodium_bin2hex(hex + 2, 2 * len + 1, data, len);
+	return hex;
+}
+
+unsigned char *db_bytea(arena *a, const PGresult *res, int row, int col, size_t *len)
+{
+	*len = 0;
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	size_t n = 0;
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, col), &n);
+	if (!raw)
+		fatal("db: out of memory");
+	unsigned char *out = arena_alloc(a, n ? n : 1);
+	memcpy(out, raw, n);
+	sodium_memzero(raw, n);
+	PQfreemem(raw);
+	*len = n;
+	return out;
+}
+
+bool db_bytea_exact(const PGresult *res, int row, int col, void *out, size_t want)
+{
+	if (PQgetisnull(res, row, col))
+		return false;
+	size_t n = 0;
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, col), &n);
+	if (!raw)
+		fatal("db: out of memory");
+	bool ok = n == want;
+	if (ok)
+		memcpy(out, raw, n);
+	sodium_memzero(raw, n);
+	PQfreemem(raw);
+	return ok;
 }

@@ -5,14 +5,21 @@
  * pool, templates, static files and every feature's routes into one app,
  * then serves until SIGTERM or SIGINT, finishing in-flight requests.
  */
+#include "cairn/accounts.h"
 #include "cairn/assets.h"
+#include "cairn/auth.h"
 #include "cairn/clock.h"
 #include "cairn/config.h"
 #include "cairn/db.h"
+#include "cairn/demo.h"
+#include "cairn/home.h"
 #include "cairn/http.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
+#include "cairn/outbox.h"
 #include "cairn/series.h"
+#include "cairn/session.h"
+#include "cairn/testhooks.h"
 
 #include <civetweb.h>
 #include <signal.h>
@@ -20,6 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "cairn/keys.h"
 
 static void usage(FILE *to)
 {
@@ -30,6 +40,8 @@ static void usage(FILE *to)
 	        "  migrate   apply the SQL migrations and exit\n"
 	        "  demo      migrate, load the demo series if absent, print demo logins\n"
 	        "  routes    print the route table (method, pattern, who may call it)\n"
+	        "  admin create --email E --handle H --name N\n"
+	        "            make an administrator; the password is read from standard input\n"
 	        "flags:\n%s",
 	        config_usage());
 }
@@ -38,6 +50,12 @@ static void add_routes(router *r)
 {
 	http_routes(r);
 	series_routes(r);
+	auth_routes(r);
+	accounts_routes(r);
+	home_routes(r);
+#ifdef CAIRN_TEST_HOOKS
+	testhooks_routes(r);
+#endif
 }
 
 static int cmd_routes(void)
@@ -80,23 +98,75 @@ static int cmd_demo(const config *cfg)
 	PGconn *db = connect_and_migrate(cfg);
 	if (!db)
 		return 1;
-	int rc = 1;
-	PGresult *r = db_q0(db, "SELECT count(*) FROM series WHERE slug = 'palliative-care'");
-	if (!r)
-		goto out;
-	bool loaded = strcmp(db_val(r, 0, 0), "0") != 0;
-	PQclear(r);
-	if (!loaded) {
-		char path[4096];
-		snprintf(path, sizeof path, "%s/demo/series.sql", cfg->sql_dir);
-		if (!migrate_run_file(db, path))
-			goto out;
-		printf("Loaded the demo series (Palliative Care Education Series).\n");
-	} else {
-		printf("The demo series is already loaded.\n");
+	bool ok = demo_load(db, cfg->sql_dir, stdout);
+	PQfinish(db);
+	return ok ? 0 : 1;
+}
+
+/* cairn admin create --email E --handle H --name N: the first admin. The
+ * password comes from standard input so it never sits in shell history or
+ * the process list. */
+static int cmd_admin(int argc, char **argv)
+{
+	account_fields f = {.profession = "other", .pronouns = "", .time_zone = "America/New_York",
+	                    .track = "both", .is_admin = true};
+	if (argc < 1 || strcmp(argv[0], "create")) {
+		fprintf(stderr, "usage: cairn admin create --email E --handle H --name N\n");
+		return 2;
 	}
+	int rest = 1;
+	for (; rest + 1 < argc; rest += 2) {
+		if (!strcmp(argv[rest], "--email"))
+			f.email = argv[rest + 1];
+		else if (!strcmp(argv[rest], "--handle"))
+			f.handle = argv[rest + 1];
+		else if (!strcmp(argv[rest], "--name"))
+			f.display_name = argv[rest + 1];
+		else
+			break;
+	}
+	config cfg;
+	if (!config_load(&cfg, argc - rest, argv + rest))
+		return 2;
+	char password[1100];
+	if (isatty(0))
+		fprintf(stderr, "Password for %s: ", f.email ? f.email : "the admin");
+	if (!fgets(password, sizeof password, stdin)) {
+		fprintf(stderr, "cairn: no password given on standard input\n");
+		return 2;
+	}
+	password[strcspn(password, "\r\n")] = '\0';
+	PGconn *db = connect_and_migrate(&cfg);
+	if (!db)
+		return 1;
+	arena a;
+	arena_init(&a, 0);
+	int rc = 1;
+	const char *problem = accounts_check(db, &a, &f);
+	if (!problem)
+		problem = keys_password_problem(password, f.email, f.display_name);
+	if (problem) {
+		fprintf(stderr, "cairn: %s\n", problem);
+		goto out;
+	}
+	int64_t uid;
+	uint8_t jmk[CRYPTO_KEY_BYTES];
+	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
+	const char *conflict = NULL;
+	if (!db_begin(db) || !accounts_create(db, &a, &f, password, &uid, jmk, code, &conflict) ||
+	    !db_commit(db)) {
+		db_rollback(db);
+		fprintf(stderr, "cairn: %s\n", conflict ? conflict : "could not create the admin");
+		goto out;
+	}
+	printf("Created administrator @%s (%s).\nRecovery code (shown once; keep it safe): %s\n",
+	       f.handle, f.email, code);
+	sodium_memzero(jmk, sizeof jmk);
+	sodium_memzero(code, sizeof code);
 	rc = 0;
 out:
+	sodium_memzero(password, sizeof password);
+	arena_free(&a);
 	PQfinish(db);
 	return rc;
 }
@@ -124,6 +194,11 @@ static int cmd_serve(const config *cfg)
 	application.static_files = assets_load(cfg->static_dir, cfg->dev);
 	if (!application.static_files)
 		goto out;
+	if (!outbox_init(cfg->secret_file))
+		goto out;
+	application.before = session_before;
+	application.after = session_after;
+	application.decorate_layout = session_decorate_layout;
 	application.pool = db_pool_new(cfg->database_url, cfg->pool_size, cfg->pool_wait_ms);
 	router_init(&application.routes);
 	add_routes(&application.routes);
@@ -178,6 +253,8 @@ int main(int argc, char **argv)
 	config cfg;
 	if (!strcmp(cmd, "routes"))
 		return cmd_routes();
+	if (!strcmp(cmd, "admin"))
+		return cmd_admin(argc - 2, argv + 2);
 	if (!config_load(&cfg, argc - first_flag, argv + first_flag))
 		return 2;
 	int rc;

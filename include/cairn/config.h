@@ -17,6 +17,7 @@ typedef struct config {
 	const char *templates_dir; /* CAIRN_TEMPLATES */
 	const char *static_dir;    /* CAIRN_STATIC */
 	const char *sql_dir;       /* CAIRN_SQL */
+	const char *secret_file;   /* CAIRN_SECRET_FILE: the outbox key, outside the database */
 	const char *trusted_proxy; /* CAIRN_TRUSTED_PROXY: peer whose X-Forwarded-For is believed */
 	int threads;               /* CAIRN_THREADS: CivetWeb workers */
 	int pool_size;             /* CAIRN_POOL: database connections */

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <libpq-fe.h>
 
+#include "cairn/arena.h"
+
 typedef struct db_pool db_pool;
 
 /* A pool for conninfo with at most size connections. Never NULL. */
@@ -59,6 +61,14 @@ const char *db_last_sqlstate(void);
 
 /* true if the connection is unusable (the caller answers 503, not 500). */
 bool db_broken(PGconn *conn);
+
+/* A bytea parameter ("\\x" + hex) for data, allocated in a. */
+const char *db_bytea_param(arena *a, const void *data, size_t len);
+/* Copy a bytea column into out if it is not NULL and exactly want bytes
+ * long; false otherwise. */
+bool db_bytea_exact(const PGresult *res, int row, int col, void *out, size_t want);
+/* A bytea column as newly arena-allocated bytes; NULL for SQL NULL. */
+unsigned char *db_bytea(arena *a, const PGresult *res, int row, int col, size_t *len);
 
 /* Value helpers: "" for NULL. */
 static inline const char *db_val(const PGresult *res, int row, int col)

@@ -1,0 +1,38 @@
+/*
+ * accounts.h - where accounts come from and how people look after them:
+ * invitations and sign-up, the recovery code, password change and reset,
+ * the profile and its sessions, and the admin's user and invitation pages.
+ */
+#ifndef CAIRN_ACCOUNTS_H
+#define CAIRN_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cairn/crypto.h"
+#include "cairn/http.h"
+
+void accounts_routes(router *r);
+
+/* The details a new account needs (CLI, demo data and sign-up share it). */
+typedef struct account_fields {
+	const char *email, *handle, *display_name, *profession, *pronouns, *time_zone, *track;
+	bool is_admin;
+} account_fields;
+
+/* Why the fields are not acceptable (a sentence), or NULL. Normalises the
+ * handle to lower case in place (the struct's strings are the caller's). */
+const char *accounts_check(PGconn *db, arena *a, account_fields *f);
+
+/* Insert the user and their keys inside the caller's transaction. On
+ * success *user_id, jmk and code are filled in; on a duplicate email or
+ * handle *conflict says which and false is returned. */
+bool accounts_create(PGconn *db, arena *a, const account_fields *f, const char *password,
+                     int64_t *user_id, uint8_t jmk[CRYPTO_KEY_BYTES],
+                     char code[CRYPTO_RECOVERY_TEXT_BYTES + 1], const char **conflict);
+
+/* The professions (value, label) and whether a value is one of them. */
+bool accounts_profession_valid(const char *p);
+const char *accounts_profession_label(const char *p);
+
+#endif
