@@ -92,7 +92,7 @@ static tv *options(arena *a, const char *selected, const char *const *values,
 	return list;
 }
 
-static void detail_options(request *req, tv *v, const account_fields *f)
+void accounts_detail_view(request *req, tv *v, const account_fields *f)
 {
 	arena *a = req->a;
 	const char *pv[sizeof professions / sizeof professions[0]], *pl[sizeof pv / sizeof pv[0]];
@@ -125,7 +125,7 @@ static void detail_options(request *req, tv *v, const account_fields *f)
 	tv_set_str(v, "pronouns", f->pronouns ? f->pronouns : "");
 }
 
-static void read_details(request *req, account_fields *f)
+void accounts_read_details(request *req, account_fields *f)
 {
 	f->handle = http_form(req, "handle");
 	f->display_name = http_form(req, "display_name");
@@ -219,7 +219,7 @@ static void signup_form(request *req, int status, const char *token, account_fie
                         const char *error)
 {
 	tv *v = tv_obj(req->a);
-	detail_options(req, v, f);
+	accounts_detail_view(req, v, f);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "token", token);
 	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
@@ -263,7 +263,7 @@ static void invite_post(request *req)
 		return;
 	}
 	account_fields f = {.email = row.email, .is_admin = row.grants_admin};
-	read_details(req, &f);
+	accounts_read_details(req, &f);
 	const char *problem = accounts_check(db, req->a, &f);
 	if (!problem)
 		problem = keys_password_problem(password ? password : "", f.email, f.display_name);
@@ -564,7 +564,7 @@ static void profile_view(request *req, int status, account_fields *f, const char
 	tv *v = tv_obj(a);
 	account_fields current = {u->email, u->handle, u->display_name, u->profession, u->pronouns,
 	                          u->time_zone, u->track, u->is_admin};
-	detail_options(req, v, f ? f : &current);
+	accounts_detail_view(req, v, f ? f : &current);
 	tv_set_str(v, "email", u->email);
 	tv_set_bool(v, "listed", f ? http_form(req, "listed") != NULL : u->listed);
 	tv_set_str(v, "csrf", session_csrf(req));
@@ -645,7 +645,7 @@ static void profile_post(request *req)
 		return;
 	}
 	account_fields f = {.email = u->email};
-	read_details(req, &f);
+	accounts_read_details(req, &f);
 	const char *problem = accounts_check(db, req->a, &f);
 	if (problem) {
 		profile_view(req, 422, &f, problem);

@@ -12,6 +12,7 @@
 #include "cairn/config.h"
 #include "cairn/db.h"
 #include "cairn/demo.h"
+#include "cairn/enroll.h"
 #include "cairn/home.h"
 #include "cairn/http.h"
 #include "cairn/log.h"
@@ -53,6 +54,7 @@ static void add_routes(router *r)
 	auth_routes(r);
 	accounts_routes(r);
 	home_routes(r);
+	enroll_routes(r);
 #ifdef CAIRN_TEST_HOOKS
 	testhooks_routes(r);
 #endif

@@ -265,6 +265,7 @@ static void offering_page(request *req)
 	const char *oid = arena_strdup(a, db_val(r, 0, 0));
 	const char *cid = arena_strdup(a, db_val(r, 0, 1));
 	tv *v = tv_obj(a);
+	tv_set_str(v, "slug", arena_strdup(a, slug));
 	const char *title = arena_strdup(a, db_val(r, 0, 2));
 	tv_set_str(v, "course_title", title);
 	tv_set_str(v, "course_position", arena_strdup(a, db_val(r, 0, 3)));

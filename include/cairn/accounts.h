@@ -31,6 +31,12 @@ bool accounts_create(PGconn *db, arena *a, const account_fields *f, const char *
                      int64_t *user_id, uint8_t jmk[CRYPTO_KEY_BYTES],
                      char code[CRYPTO_RECOVERY_TEXT_BYTES + 1], const char **conflict);
 
+/* Set the view fields of templates/partials/detail_fields.html from f. */
+void accounts_detail_view(request *req, tv *v, const account_fields *f);
+/* Read handle, display_name, profession, pronouns, time_zone and track from
+ * the posted form into f (email and is_admin are left alone). */
+void accounts_read_details(request *req, account_fields *f);
+
 /* The professions (value, label) and whether a value is one of them. */
 bool accounts_profession_valid(const char *p);
 const char *accounts_profession_label(const char *p);

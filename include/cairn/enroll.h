@@ -1,0 +1,66 @@
+/*
+ * enroll.h - people in offerings: roles, individual enrollment, the
+ * enrollment record, the cohort roster, and staff invitations (issue 4).
+ *
+ * Roles in an offering are learner, facilitator and director, held as
+ * enrollments (a cancelled enrollment holds no role). Directors of any
+ * offering of a series direct the series. authz-style checks for offerings
+ * live here because they need the enrollment tables.
+ */
+#ifndef CAIRN_ENROLL_H
+#define CAIRN_ENROLL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cairn/fees.h"
+#include "cairn/http.h"
+
+typedef enum offering_role {
+	OROLE_NONE = 0,
+	OROLE_LEARNER,
+	OROLE_FACILITATOR,
+	OROLE_DIRECTOR,
+} offering_role;
+
+typedef enum enroll_result {
+	ENROLL_OK,
+	ENROLL_CLOSED,        /* past the registration deadline, or started */
+	ENROLL_FULL,          /* no seat left */
+	ENROLL_ALREADY,       /* already enrolled in this offering */
+	ENROLL_BAD_CATEGORY,  /* not in the offering's fee table */
+	ENROLL_NO_OFFERING,
+	ENROLL_DB_ERROR,
+} enroll_result;
+
+void enroll_routes(router *r);
+
+/* The person's highest active role in the offering; false on a DB error. */
+bool enroll_role(PGconn *db, int64_t user_id, int64_t offering_id, offering_role *out);
+
+/* The fee rule for a category of an offering; false if the category is not
+ * in its fee table (or the database failed: *db_failed says which). */
+bool enroll_fee_rule(PGconn *db, int64_t offering_id, const char *category, fee_rule *out,
+                     bool *db_failed);
+
+/* Enroll a learner inside the caller's transaction. Locks the offering row
+ * so capacity holds under concurrency. With enforce_limits, deadlines and
+ * capacity apply (imports of enrollments confirmed elsewhere skip them).
+ * frozen (may be NULL) is a quote already agreed (a team member's);
+ * otherwise the quote for `now` and team_size is computed. */
+enroll_result enroll_learner(PGconn *db, arena *a, int64_t offering_id, int64_t user_id,
+                             const char *category, const char *state, const char *source,
+                             int team_size, int64_t team_id, const fee_quote *frozen,
+                             long long now, bool enforce_limits, int64_t *enrollment_id);
+
+/* Add a facilitator or director (idempotent). */
+bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *role,
+                  long long now);
+
+/* Is the offering open for registration at now? (false also on DB error) */
+bool enroll_is_open(PGconn *db, int64_t offering_id, long long now, bool *db_failed);
+
+/* A sentence for a person about a result that is not ENROLL_OK. */
+const char *enroll_result_text(enroll_result r);
+
+#endif

@@ -1,0 +1,815 @@
+/*
+ * enroll.c - individual enrollment, the enrollment record, the cohort
+ * roster, staff invitations, and the admin's enrollment list. See enroll.h.
+ *
+ * States: pending_payment -> confirmed (an admin marks it paid; card
+ * processing is out of scope) -> cancelled (by the learner or an admin,
+ * under the offering's cancellation policy). The quote is frozen into the
+ * enrollment row when the learner confirms it.
+ */
+#include "cairn/enroll.h"
+#include "cairn/accounts.h"
+#include "cairn/auth.h"
+#include "cairn/authz.h"
+#include "cairn/clock.h"
+#include "cairn/keys.h"
+#include "cairn/log.h"
+#include "cairn/money.h"
+#include "cairn/outbox.h"
+#include "cairn/series.h"
+#include "cairn/session.h"
+#include "cairn/tokens.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *num(arena *a, long long v)
+{
+	return arena_sprintf(a, "%lld", v);
+}
+
+const char *enroll_result_text(enroll_result r)
+{
+	switch (r) {
+	case ENROLL_OK: return "Enrolled.";
+	case ENROLL_CLOSED: return "Registration for this offering is closed.";
+	case ENROLL_FULL: return "This offering is full.";
+	case ENROLL_ALREADY: return "You are already enrolled in this offering.";
+	case ENROLL_BAD_CATEGORY: return "Choose one of the fee categories listed.";
+	case ENROLL_NO_OFFERING: return "There is no such offering.";
+	case ENROLL_DB_ERROR:
+	default: return "Cairn could not save the enrollment. Please try again.";
+	}
+}
+
+bool enroll_role(PGconn *db, int64_t user_id, int64_t offering_id, offering_role *out)
+{
+	char u[24], o[24];
+	snprintf(u, sizeof u, "%lld", (long long)user_id);
+	snprintf(o, sizeof o, "%lld", (long long)offering_id);
+	PGresult *r = db_q(db,
+		"SELECT coalesce(max(CASE role WHEN 'director' THEN 3 WHEN 'facilitator' THEN 2"
+		" ELSE 1 END), 0) FROM enrollments WHERE user_id = $1 AND offering_id = $2"
+		" AND state <> 'cancelled'",
+		u, o);
+	if (!r)
+		return false;
+	*out = (offering_role)atoi(db_val(r, 0, 0));
+	PQclear(r);
+	return true;
+}
+
+bool enroll_fee_rule(PGconn *db, int64_t offering_id, const char *category, fee_rule *out,
+                     bool *db_failed)
+{
+	char o[24];
+	snprintf(o, sizeof o, "%lld", (long long)offering_id);
+	*db_failed = false;
+	PGresult *r = db_q(db,
+		"SELECT f.regular_cents, coalesce(f.early_cents, -1),"
+		" coalesce(extract(epoch FROM o.early_deadline)::bigint, 0), o.processing_fee_cents,"
+		" coalesce(o.group_discount_min_size, 0), o.group_discount_percent"
+		" FROM offering_fees f JOIN offerings o ON o.id = f.offering_id"
+		" WHERE f.offering_id = $1 AND f.category = $2",
+		o, category ? category : "");
+	if (!r) {
+		*db_failed = true;
+		return false;
+	}
+	bool found = PQntuples(r) == 1;
+	if (found) {
+		out->regular_cents = atoll(db_val(r, 0, 0));
+		out->early_cents = atoll(db_val(r, 0, 1));
+		out->early_deadline = (time_t)atoll(db_val(r, 0, 2));
+		out->processing_cents = atoll(db_val(r, 0, 3));
+		out->discount_min_size = atoi(db_val(r, 0, 4));
+		out->discount_percent = atoi(db_val(r, 0, 5));
+	}
+	PQclear(r);
+	return found;
+}
+
+#define OPEN_AT_SQL                                                                      \
+	"(coalesce(o.registration_deadline > to_timestamp($2), true)"                        \
+	" AND o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date)"
+
+bool enroll_is_open(PGconn *db, int64_t offering_id, long long now, bool *db_failed)
+{
+	char o[24], n[24];
+	snprintf(o, sizeof o, "%lld", (long long)offering_id);
+	snprintf(n, sizeof n, "%lld", now);
+	PGresult *r = db_q(db, "SELECT " OPEN_AT_SQL " FROM offerings o WHERE o.id = $1", o, n);
+	*db_failed = r == NULL;
+	bool open = r && PQntuples(r) == 1 && db_val(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return open;
+}
+
+enroll_result enroll_learner(PGconn *db, arena *a, int64_t offering_id, int64_t user_id,
+                             const char *category, const char *state, const char *source,
+                             int team_size, int64_t team_id, const fee_quote *frozen,
+                             long long now, bool enforce_limits, int64_t *enrollment_id)
+{
+	const char *oid = num(a, offering_id), *now_s = num(a, now);
+	/* The row lock serialises enrollments into one offering, so two people
+	 * cannot both take the last seat. */
+	PGresult *r = db_q(db,
+		"SELECT " OPEN_AT_SQL ", o.capacity IS NULL OR (SELECT count(*) FROM enrollments e"
+		" WHERE e.offering_id = o.id AND e.role = 'learner' AND e.state <> 'cancelled')"
+		" < o.capacity FROM offerings o WHERE o.id = $1 FOR UPDATE",
+		oid, now_s);
+	if (!r)
+		return ENROLL_DB_ERROR;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return ENROLL_NO_OFFERING;
+	}
+	bool open = db_val(r, 0, 0)[0] == 't', seat = db_val(r, 0, 1)[0] == 't';
+	PQclear(r);
+	if (enforce_limits && !open)
+		return ENROLL_CLOSED;
+	r = db_q(db, "SELECT 1 FROM enrollments WHERE offering_id = $1 AND user_id = $2"
+	             " AND state <> 'cancelled'", oid, num(a, user_id));
+	if (!r)
+		return ENROLL_DB_ERROR;
+	bool already = PQntuples(r) > 0;
+	PQclear(r);
+	if (already)
+		return ENROLL_ALREADY;
+	if (enforce_limits && !seat)
+		return ENROLL_FULL;
+	fee_quote q;
+	if (frozen) {
+		q = *frozen;
+	} else {
+		fee_rule rule;
+		bool failed;
+		if (!enroll_fee_rule(db, offering_id, category, &rule, &failed))
+			return failed ? ENROLL_DB_ERROR : ENROLL_BAD_CATEGORY;
+		q = fees_quote(&rule, (time_t)now, team_size);
+	}
+	r = db_query(db,
+		"INSERT INTO enrollments (offering_id, user_id, role, state, source, fee_category,"
+		" price_kind, course_fee_cents, discount_cents, processing_fee_cents, amount_cents,"
+		" team_id, created_at, confirmed_at) VALUES ($1, $2, 'learner', $3, $4, $5, $6, $7, $8,"
+		" $9, $10, $11, to_timestamp($12), CASE WHEN $3 = 'confirmed' THEN to_timestamp($12) END)"
+		" RETURNING id",
+		12, (const char *[]){oid, num(a, user_id), state, source, category,
+		                     q.early ? "early" : "regular", num(a, q.course_fee_cents),
+		                     num(a, q.discount_cents), num(a, q.processing_cents),
+		                     num(a, q.total_cents), team_id ? num(a, team_id) : NULL, now_s});
+	if (!r)
+		return !strcmp(db_last_sqlstate(), "23505") ? ENROLL_ALREADY : ENROLL_DB_ERROR;
+	*enrollment_id = atoll(db_val(r, 0, 0));
+	PQclear(r);
+	return ENROLL_OK;
+}
+
+bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *role,
+                  long long now)
+{
+	char o[24], u[24], n[24];
+	snprintf(o, sizeof o, "%lld", (long long)offering_id);
+	snprintf(u, sizeof u, "%lld", (long long)user_id);
+	snprintf(n, sizeof n, "%lld", now);
+	/* A learner who becomes staff keeps one row: the role is upgraded. */
+	PGresult *r = db_q(db,
+		"UPDATE enrollments SET role = $3 WHERE offering_id = $1 AND user_id = $2"
+		" AND state <> 'cancelled' RETURNING id",
+		o, u, role);
+	if (!r)
+		return false;
+	bool updated = PQntuples(r) > 0;
+	PQclear(r);
+	if (updated)
+		return true;
+	return db_exec(db,
+	               "INSERT INTO enrollments (offering_id, user_id, role, state, source, created_at,"
+	               " confirmed_at) VALUES ($1, $2, $3, 'confirmed', 'staff', to_timestamp($4),"
+	               " to_timestamp($4))",
+	               4, (const char *[]){o, u, role, n});
+}
+
+/* ---- the offering a page is about ---- */
+
+typedef struct offering_ref {
+	int64_t id;
+	const char *slug, *title, *dates, *policy, *zone;
+	bool open;
+	bool started;
+} offering_ref;
+
+/* Load by slug; answers 404/503 itself and returns false when it fails. */
+static bool load_offering(request *req, PGconn *db, const char *slug, offering_ref *o)
+{
+	PGresult *r = db_q(db,
+		"SELECT o.id, o.slug, c.title,"
+		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY'),"
+		" o.cancellation_policy, o.time_zone, " OPEN_AT_SQL ","
+		" o.starts_on <= (to_timestamp($2) AT TIME ZONE o.time_zone)::date"
+		" FROM offerings o JOIN courses c ON c.id = o.course_id WHERE o.slug = $1",
+		slug ? slug : "", session_now_param(req));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		http_error(req, 404, "There is no offering at this address.");
+		return false;
+	}
+	arena *a = req->a;
+	o->id = atoll(db_val(r, 0, 0));
+	o->slug = arena_strdup(a, db_val(r, 0, 1));
+	o->title = arena_strdup(a, db_val(r, 0, 2));
+	o->dates = arena_strdup(a, db_val(r, 0, 3));
+	o->policy = arena_strdup(a, db_val(r, 0, 4));
+	o->zone = arena_strdup(a, db_val(r, 0, 5));
+	o->open = db_val(r, 0, 6)[0] == 't';
+	o->started = db_val(r, 0, 7)[0] == 't';
+	PQclear(r);
+	return true;
+}
+
+static void set_offering(tv *v, arena *a, const offering_ref *o)
+{
+	tv *ov = tv_set(v, "offering", tv_obj(a));
+	tv_set_str(ov, "slug", o->slug);
+	tv_set_str(ov, "title", o->title);
+	tv_set_str(ov, "dates", o->dates);
+	tv_set_str(ov, "policy", o->policy);
+}
+
+/* ---- individual enrollment ---- */
+
+/* The fee categories with today's price, for the enrollment form. */
+static tv *category_choices(request *req, PGconn *db, int64_t offering_id, const char *selected,
+                            bool *failed)
+{
+	arena *a = req->a;
+	*failed = false;
+	PGresult *r = db_q(db,
+		"SELECT fc.code, fc.label FROM offering_fees f JOIN fee_categories fc"
+		" ON fc.code = f.category WHERE f.offering_id = $1 ORDER BY fc.position",
+		num(a, offering_id));
+	if (!r) {
+		*failed = true;
+		return NULL;
+	}
+	tv *list = tv_list(a);
+	long long now = (long long)clock_now();
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *code = arena_strdup(a, db_val(r, i, 0));
+		fee_rule rule;
+		bool f;
+		if (!enroll_fee_rule(db, offering_id, code, &rule, &f)) {
+			*failed = true;
+			PQclear(r);
+			return NULL;
+		}
+		fee_quote q = fees_quote(&rule, (time_t)now, 1);
+		tv *c = tv_push(list, tv_obj(a));
+		tv_set_str(c, "code", code);
+		tv_set_str(c, "label", arena_strdup(a, db_val(r, i, 1)));
+		tv_set_str(c, "fee", money_format(a, q.course_fee_cents));
+		tv_set_str(c, "processing", money_format(a, q.processing_cents));
+		tv_set_str(c, "total", money_format(a, q.total_cents));
+		tv_set_bool(c, "early", q.early);
+		tv_set_bool(c, "selected", selected && !strcmp(selected, code));
+	}
+	PQclear(r);
+	return list;
+}
+
+static void enroll_form(request *req, PGconn *db, const offering_ref *o, int status,
+                        const char *category, account_fields *f, const char *error)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	tv *v = tv_obj(a);
+	set_offering(v, a, o);
+	if (!category)
+		category = fees_default_category(u ? u->profession : (f ? f->profession : NULL));
+	bool failed;
+	tv *cats = category_choices(req, db, o->id, category, &failed);
+	if (failed) {
+		http_db_error(req);
+		return;
+	}
+	tv_set(v, "categories", cats);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_bool(v, "anonymous", u == NULL);
+	account_fields blank = {0};
+	tv *acct = tv_set(v, "account", tv_obj(a));
+	if (!u) {
+		accounts_detail_view(req, acct, f ? f : &blank);
+	}
+	req->no_store = u != NULL;
+	http_render(req, status, "enroll", arena_sprintf(a, "Enroll: %s", o->title), v);
+}
+
+static void enroll_page(request *req)
+{
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	offering_ref o;
+	if (!load_offering(req, db, http_param(req, "slug"), &o))
+		return;
+	user *u = session_user(req);
+	if (u) {
+		PGresult *r = db_q(db, "SELECT id FROM enrollments WHERE offering_id = $1 AND user_id = $2"
+		                       " AND state <> 'cancelled'", num(req->a, o.id), num(req->a, u->id));
+		if (!r) {
+			http_db_error(req);
+			return;
+		}
+		if (PQntuples(r)) {
+			const char *id = arena_strdup(req->a, db_val(r, 0, 0));
+			PQclear(r);
+			http_redirect(req, arena_sprintf(req->a, "/enrollments/%s", id));
+			return;
+		}
+		PQclear(r);
+	}
+	if (!o.open) {
+		http_error(req, 409, enroll_result_text(ENROLL_CLOSED));
+		return;
+	}
+	enroll_form(req, db, &o, 200, NULL, NULL, NULL);
+}
+
+static void enroll_post(request *req)
+{
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	offering_ref o;
+	if (!load_offering(req, db, http_param(req, "slug"), &o))
+		return;
+	arena *a = req->a;
+	user *u = session_user(req);
+	const char *category = http_form(req, "fee_category");
+	long long now = (long long)clock_now();
+	account_fields f = {0};
+	const char *password = NULL;
+	if (!u) {
+		/* Someone new makes an account on the way. */
+		f.email = http_form(req, "email");
+		accounts_read_details(req, &f);
+		password = http_form(req, "password");
+		const char *problem = accounts_check(db, a, &f);
+		if (!problem)
+			problem = keys_password_problem(password ? password : "", f.email, f.display_name);
+		if (!problem && (!http_form(req, "password_again") ||
+		                 strcmp(password, http_form(req, "password_again"))))
+			problem = "The two passwords do not match.";
+		if (problem) {
+			enroll_form(req, db, &o, 422, category, &f, problem);
+			return;
+		}
+	}
+	fee_rule rule;
+	bool failed;
+	if (!enroll_fee_rule(db, o.id, category, &rule, &failed)) {
+		if (failed)
+			http_db_error(req);
+		else
+			enroll_form(req, db, &o, 422, NULL, &f, enroll_result_text(ENROLL_BAD_CATEGORY));
+		return;
+	}
+	bool gate = false;
+	if (!u) {
+		if (!auth_gate_enter()) {
+			auth_busy(req);
+			return;
+		}
+		gate = true;
+	}
+	int64_t uid = u ? u->id : 0, eid = 0;
+	uint8_t jmk[CRYPTO_KEY_BYTES];
+	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
+	const char *conflict = NULL;
+	enroll_result res = ENROLL_DB_ERROR;
+	bool ok = db_begin(db);
+	if (ok && !u)
+		ok = accounts_create(db, a, &f, password, &uid, jmk, code, &conflict) &&
+		     session_create(req, db, uid, jmk, 1, code);
+	if (ok)
+		res = enroll_learner(db, a, o.id, uid, category, "pending_payment", "self", 1, 0, NULL,
+		                     now, true, &eid);
+	if (ok && res == ENROLL_OK) {
+		PGresult *r = db_q(db, "SELECT email, display_name, amount_cents FROM users u"
+		                       " JOIN enrollments e ON e.user_id = u.id WHERE e.id = $1",
+		                   num(a, eid));
+		ok = r && PQntuples(r) == 1;
+		if (ok) {
+			const char *body = arena_sprintf(a,
+				"Hello %s,\n\nYou are enrolled in %s (%s). Amount due: %s, including the "
+				"non-refundable processing fee.\nYour enrollment is confirmed when payment is "
+				"received.\n\nSee your enrollment: %s/enrollments/%lld\n\nCancellation policy: %s\n",
+				db_val(r, 0, 1), o.title, o.dates, money_format(a, atoll(db_val(r, 0, 2))),
+				req->app->cfg->origin, (long long)eid, o.policy);
+			ok = outbox_put(db, a, db_val(r, 0, 0), "enrollment",
+			                arena_sprintf(a, "Your enrollment: %s", o.title), body, now);
+		}
+		PQclear(r);
+	}
+	ok = ok && res == ENROLL_OK && db_commit(db);
+	if (gate)
+		auth_gate_leave();
+	sodium_memzero(jmk, sizeof jmk);
+	sodium_memzero(code, sizeof code);
+	if (!ok) {
+		db_rollback(db);
+		if (conflict) {
+			enroll_form(req, db, &o, 422, category, &f,
+			            arena_sprintf(a, "%s If it is yours, sign in first.", conflict));
+		} else if (res != ENROLL_OK && res != ENROLL_DB_ERROR) {
+			if (!u)
+				/* The account was rolled back with the enrollment. */
+				http_add_header(req, "Set-Cookie",
+				                "cairn_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+			http_error(req, 409, enroll_result_text(res));
+		} else {
+			http_db_error(req);
+		}
+		return;
+	}
+	log_info("enroll: user %lld enrolled in offering %lld", (long long)uid, (long long)o.id);
+	http_redirect(req, arena_sprintf(a, "/enrollments/%lld", (long long)eid));
+}
+
+/* ---- the enrollment record ---- */
+
+static bool may_manage_offering(request *req, PGconn *db, int64_t offering_id, bool *failed)
+{
+	user *u = session_user(req);
+	*failed = false;
+	if (!u)
+		return false;
+	if (u->is_admin)
+		return true;
+	offering_role role;
+	if (!enroll_role(db, u->id, offering_id, &role)) {
+		*failed = true;
+		return false;
+	}
+	return role == OROLE_DIRECTOR;
+}
+
+static void enrollment_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	char *end;
+	long long id = strtoll(http_param(req, "id"), &end, 10);
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (*end || id <= 0) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	PGresult *r = db_q(db,
+		"SELECT e.user_id, e.offering_id, o.slug, c.title,"
+		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY'),"
+		" e.role, e.state, coalesce(fc.label, ''), e.price_kind, e.course_fee_cents,"
+		" e.discount_cents, e.processing_fee_cents, e.amount_cents, coalesce(t.name, ''),"
+		" o.cancellation_policy, u.display_name,"
+		" o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date"
+		" FROM enrollments e JOIN offerings o ON o.id = e.offering_id"
+		" JOIN courses c ON c.id = o.course_id JOIN users u ON u.id = e.user_id"
+		" LEFT JOIN fee_categories fc ON fc.code = e.fee_category"
+		" LEFT JOIN teams t ON t.id = e.team_id WHERE e.id = $1",
+		num(a, id), session_now_param(req));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	bool failed = false;
+	bool own = PQntuples(r) == 1 && atoll(db_val(r, 0, 0)) == u->id;
+	bool manager = PQntuples(r) == 1 && !own &&
+	               may_manage_offering(req, db, atoll(db_val(r, 0, 1)), &failed);
+	if (failed) {
+		PQclear(r);
+		http_db_error(req);
+		return;
+	}
+	if (!own && !manager) {
+		/* Someone else's enrollment looks exactly like a missing one. */
+		PQclear(r);
+		http_error(req, 404, "There is no such enrollment of yours.");
+		return;
+	}
+	tv *v = tv_obj(a);
+	tv_set_str(v, "id", num(a, id));
+	tv_set_str(v, "slug", arena_strdup(a, db_val(r, 0, 2)));
+	tv_set_str(v, "title", arena_strdup(a, db_val(r, 0, 3)));
+	tv_set_str(v, "dates", arena_strdup(a, db_val(r, 0, 4)));
+	const char *role = db_val(r, 0, 5), *state = db_val(r, 0, 6);
+	tv_set_bool(v, "learner", !strcmp(role, "learner"));
+	tv_set_str(v, "role", arena_strdup(a, role));
+	tv_set_str(v, "state_label", !strcmp(state, "pending_payment") ? "Waiting for payment"
+	                             : !strcmp(state, "confirmed") ? "Confirmed" : "Cancelled");
+	tv_set_bool(v, "pending", !strcmp(state, "pending_payment"));
+	tv_set_bool(v, "cancelled", !strcmp(state, "cancelled"));
+	tv_set_str(v, "category", arena_strdup(a, db_val(r, 0, 7)));
+	tv_set_bool(v, "early", !strcmp(db_val(r, 0, 8), "early"));
+	tv_set_str(v, "fee", money_format(a, atoll(db_val(r, 0, 9))));
+	long long discount = atoll(db_val(r, 0, 10));
+	tv_set(v, "discount", discount ? tv_str(a, money_format(a, discount)) : tv_null(a));
+	tv_set_str(v, "processing", money_format(a, atoll(db_val(r, 0, 11))));
+	tv_set_str(v, "total", money_format(a, atoll(db_val(r, 0, 12))));
+	const char *team = db_val(r, 0, 13);
+	tv_set(v, "team", *team ? tv_str(a, arena_strdup(a, team)) : tv_null(a));
+	tv_set_str(v, "policy", arena_strdup(a, db_val(r, 0, 14)));
+	tv_set_str(v, "learner_name", arena_strdup(a, db_val(r, 0, 15)));
+	tv_set_bool(v, "own", own);
+	tv_set_bool(v, "can_cancel", strcmp(state, "cancelled") && db_val(r, 0, 16)[0] == 't');
+	tv_set_bool(v, "can_confirm", u->is_admin && !strcmp(state, "pending_payment"));
+	tv_set_bool(v, "new_code", own && session_of(req)->pending_recovery);
+	tv_set_str(v, "csrf", session_csrf(req));
+	PQclear(r);
+	http_render(req, 200, "enrollment", "Your enrollment", v);
+}
+
+static void enrollment_cancel_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	char *end;
+	long long id = strtoll(http_param(req, "id"), &end, 10);
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (*end || id <= 0) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	long long now = (long long)clock_now();
+	PGresult *r = db_q(db,
+		"SELECT e.user_id, e.offering_id, e.state, u.email, c.title, o.cancellation_policy,"
+		" o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date"
+		" FROM enrollments e JOIN users u ON u.id = e.user_id"
+		" JOIN offerings o ON o.id = e.offering_id JOIN courses c ON c.id = o.course_id"
+		" WHERE e.id = $1",
+		num(a, id), num(a, now));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	bool failed = false;
+	bool own = PQntuples(r) == 1 && atoll(db_val(r, 0, 0)) == u->id;
+	bool manager = PQntuples(r) == 1 && !own &&
+	               may_manage_offering(req, db, atoll(db_val(r, 0, 1)), &failed);
+	if (failed || (!own && !manager)) {
+		PQclear(r);
+		if (failed)
+			http_db_error(req);
+		else
+			http_error(req, 404, "There is no such enrollment of yours.");
+		return;
+	}
+	if (!strcmp(db_val(r, 0, 2), "cancelled") || db_val(r, 0, 6)[0] != 't') {
+		PQclear(r);
+		http_error(req, 409, "This enrollment can no longer be cancelled here: it is already "
+		                     "cancelled, or the course has begun. Contact the course office.");
+		return;
+	}
+	const char *email = arena_strdup(a, db_val(r, 0, 3));
+	const char *title = arena_strdup(a, db_val(r, 0, 4));
+	const char *policy = arena_strdup(a, db_val(r, 0, 5));
+	PQclear(r);
+	bool ok = db_begin(db) &&
+	          db_exec(db, "UPDATE enrollments SET state = 'cancelled', cancelled_at = to_timestamp($2)"
+	                      " WHERE id = $1 AND state <> 'cancelled'",
+	                  2, (const char *[]){num(a, id), num(a, now)}) &&
+	          db_exec(db, "UPDATE team_members SET state = 'revoked' WHERE enrollment_id = $1", 1,
+	                  (const char *[]){num(a, id)}) &&
+	          outbox_put(db, a, email, "enrollment-cancelled",
+	                     arena_sprintf(a, "Enrollment cancelled: %s", title),
+	                     arena_sprintf(a, "Your enrollment in %s was cancelled.\n\n%s\n", title,
+	                                   policy),
+	                     now) &&
+	          db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/enrollments/%lld", id));
+}
+
+static void admin_enrollment_confirm_post(request *req)
+{
+	if (!authz_require_admin(req))
+		return;
+	arena *a = req->a;
+	char *end;
+	long long id = strtoll(http_param(req, "id"), &end, 10);
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (*end || id <= 0) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	long long now = (long long)clock_now();
+	PGresult *r = db_q(db,
+		"UPDATE enrollments SET state = 'confirmed', confirmed_at = to_timestamp($2)"
+		" WHERE id = $1 AND state = 'pending_payment' RETURNING offering_id",
+		num(a, id), num(a, now));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	int n = PQntuples(r);
+	const char *oid = n ? arena_strdup(a, db_val(r, 0, 0)) : NULL;
+	PQclear(r);
+	if (!n) {
+		http_error(req, 409, "That enrollment is not waiting for payment.");
+		return;
+	}
+	const char *back = http_form(req, "back");
+	http_redirect(req, back && !strcmp(back, "list")
+	                       ? arena_sprintf(a, "/admin/offerings/%s/enrollments", oid)
+	                       : arena_sprintf(a, "/enrollments/%lld", id));
+}
+
+/* ---- roster and the admin list ---- */
+
+static void roster_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	offering_ref o;
+	if (!load_offering(req, db, http_param(req, "slug"), &o))
+		return;
+	offering_role role = OROLE_NONE;
+	if (!enroll_role(db, u->id, o.id, &role)) {
+		http_db_error(req);
+		return;
+	}
+	bool staff = u->is_admin || role >= OROLE_FACILITATOR;
+	if (!staff && role != OROLE_LEARNER) {
+		http_error(req, 404, "There is no roster here for you.");
+		return;
+	}
+	/* Learners see fellow learners who chose to be listed, and the staff;
+	 * facilitators, directors and admins see everyone with details. */
+	PGresult *r = db_q(db,
+		"SELECT u.display_name, u.handle, u.profession, u.track, u.pronouns, e.role, e.state,"
+		" coalesce(t.name, ''), u.email FROM enrollments e JOIN users u ON u.id = e.user_id"
+		" LEFT JOIN teams t ON t.id = e.team_id"
+		" WHERE e.offering_id = $1 AND e.state <> 'cancelled'"
+		" AND ($2 OR e.role <> 'learner' OR u.listed OR u.id = $3)"
+		" ORDER BY CASE e.role WHEN 'director' THEN 0 WHEN 'facilitator' THEN 1 ELSE 2 END,"
+		" u.display_name LIMIT 1000",
+		num(a, o.id), staff ? "true" : "false", num(a, u->id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(a);
+	set_offering(v, a, &o);
+	tv_set_bool(v, "staff", staff);
+	tv *list = tv_set(v, "people", tv_list(a));
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *p = tv_push(list, tv_obj(a));
+		tv_set_str(p, "name", arena_strdup(a, db_val(r, i, 0)));
+		tv_set_str(p, "handle", arena_strdup(a, db_val(r, i, 1)));
+		tv_set_str(p, "profession", accounts_profession_label(db_val(r, i, 2)));
+		tv_set_str(p, "track", arena_strdup(a, db_val(r, i, 3)));
+		const char *pr = db_val(r, i, 4);
+		tv_set(p, "pronouns", *pr ? tv_str(a, arena_strdup(a, pr)) : tv_null(a));
+		const char *rl = db_val(r, i, 5);
+		tv_set(p, "role", strcmp(rl, "learner") ? tv_str(a, arena_strdup(a, rl)) : tv_null(a));
+		tv_set_str(p, "state", !strcmp(db_val(r, i, 6), "confirmed") ? "confirmed"
+		                                                              : "waiting for payment");
+		const char *team = db_val(r, i, 7);
+		tv_set(p, "team", *team ? tv_str(a, arena_strdup(a, team)) : tv_null(a));
+		tv_set_str(p, "email", staff ? arena_strdup(a, db_val(r, i, 8)) : "");
+	}
+	tv_set_int(v, "count", PQntuples(r));
+	PQclear(r);
+	http_render(req, 200, "roster", arena_sprintf(a, "Cohort: %s", o.title), v);
+}
+
+static void admin_enrollments_page(request *req)
+{
+	if (!authz_require_admin(req))
+		return;
+	arena *a = req->a;
+	char *end;
+	long long id = strtoll(http_param(req, "id"), &end, 10);
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (*end || id <= 0) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	PGresult *o = db_q(db, "SELECT o.slug, c.title, o.capacity FROM offerings o"
+	                       " JOIN courses c ON c.id = o.course_id WHERE o.id = $1", num(a, id));
+	if (!o) {
+		http_db_error(req);
+		return;
+	}
+	if (PQntuples(o) != 1) {
+		PQclear(o);
+		http_error(req, 404, "There is no such offering.");
+		return;
+	}
+	PGresult *r = db_q(db,
+		"SELECT e.id, u.display_name, u.email, e.role, e.state, coalesce(fc.label, ''),"
+		" e.amount_cents, coalesce(t.name, ''), e.source"
+		" FROM enrollments e JOIN users u ON u.id = e.user_id"
+		" LEFT JOIN fee_categories fc ON fc.code = e.fee_category"
+		" LEFT JOIN teams t ON t.id = e.team_id WHERE e.offering_id = $1"
+		" ORDER BY e.state = 'cancelled', e.role <> 'director', e.role <> 'facilitator',"
+		" u.display_name LIMIT 2000",
+		num(a, id));
+	if (!r) {
+		PQclear(o);
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(a);
+	tv_set_str(v, "offering_id", num(a, id));
+	tv_set_str(v, "slug", arena_strdup(a, db_val(o, 0, 0)));
+	tv_set_str(v, "title", arena_strdup(a, db_val(o, 0, 1)));
+	tv_set_str(v, "capacity", *db_val(o, 0, 2) ? arena_strdup(a, db_val(o, 0, 2)) : "no limit");
+	PQclear(o);
+	tv *list = tv_set(v, "enrollments", tv_list(a));
+	long long due = 0, paid = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *e = tv_push(list, tv_obj(a));
+		const char *state = db_val(r, i, 4);
+		long long amount = atoll(db_val(r, i, 6));
+		if (!strcmp(state, "confirmed"))
+			paid += amount;
+		else if (!strcmp(state, "pending_payment"))
+			due += amount;
+		tv_set_str(e, "id", arena_strdup(a, db_val(r, i, 0)));
+		tv_set_str(e, "name", arena_strdup(a, db_val(r, i, 1)));
+		tv_set_str(e, "email", arena_strdup(a, db_val(r, i, 2)));
+		tv_set_str(e, "role", arena_strdup(a, db_val(r, i, 3)));
+		tv_set_str(e, "state", !strcmp(state, "pending_payment") ? "waiting for payment" : state);
+		tv_set_bool(e, "pending", !strcmp(state, "pending_payment"));
+		tv_set_str(e, "category", arena_strdup(a, db_val(r, i, 5)));
+		tv_set_str(e, "amount", money_format(a, amount));
+		const char *team = db_val(r, i, 7);
+		tv_set(e, "team", *team ? tv_str(a, arena_strdup(a, team)) : tv_null(a));
+		tv_set_str(e, "source", arena_strdup(a, db_val(r, i, 8)));
+		tv_set_str(e, "csrf", session_csrf(req));
+	}
+	tv_set_str(v, "due", money_format(a, due));
+	tv_set_str(v, "paid", money_format(a, paid));
+	PQclear(r);
+	req->no_store = true;
+	http_render(req, 200, "admin_enrollments", "Enrollments", v);
+}
+
+void enroll_routes(router *r)
+{
+	router_add(r, "GET", "/offerings/:slug/enroll", enroll_page, "anyone",
+	           "enrollment form (makes an account on the way)");
+	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, "anyone", "enroll");
+	router_add(r, "GET", "/offerings/:slug/roster", roster_page, "enrolled",
+	           "the cohort roster (staff see everyone)");
+	router_add(r, "GET", "/enrollments/:id", enrollment_page, "owner, director, admin",
+	           "an enrollment: fees, state, policy");
+	router_add(r, "POST", "/enrollments/:id/cancel", enrollment_cancel_post,
+	           "owner, director, admin", "cancel an enrollment");
+	router_add(r, "POST", "/admin/enrollments/:id/confirm", admin_enrollment_confirm_post, "admin",
+	           "mark an enrollment paid");
+	router_add(r, "GET", "/admin/offerings/:id/enrollments", admin_enrollments_page, "admin",
+	           "an offering's enrollments");
+}
