@@ -20,6 +20,7 @@
 #include "cairn/outbox.h"
 #include "cairn/series.h"
 #include "cairn/session.h"
+#include "cairn/teams.h"
 #include "cairn/testhooks.h"
 
 #include <civetweb.h>
@@ -55,6 +56,7 @@ static void add_routes(router *r)
 	accounts_routes(r);
 	home_routes(r);
 	enroll_routes(r);
+	teams_routes(r);
 #ifdef CAIRN_TEST_HOOKS
 	testhooks_routes(r);
 #endif
