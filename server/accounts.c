@@ -11,6 +11,7 @@
 #include "cairn/auth.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/enroll.h"
 #include "cairn/keys.h"
 #include "cairn/log.h"
 #include "cairn/outbox.h"
@@ -287,8 +288,9 @@ static void invite_post(request *req)
 		st = token_find(db, req->a, token, "invite", true, now, &row);
 	ok = ok && st == TOKEN_VALID &&
 	     accounts_create(db, req->a, &f, password, &uid, jmk, code, &conflict) &&
-	     token_consume(db, row.id, now) && session_create(req, db, uid, jmk, 1, code) &&
-	     db_commit(db);
+	     token_consume(db, row.id, now) &&
+	     enroll_after_invite(db, req->a, row.id, uid, f.profession, now) &&
+	     session_create(req, db, uid, jmk, 1, code) && db_commit(db);
 	auth_gate_leave();
 	sodium_memzero(jmk, sizeof jmk);
 	sodium_memzero(code, sizeof code);

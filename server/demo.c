@@ -80,6 +80,10 @@ bool demo_load(PGconn *db, const char *sql_dir, FILE *out)
 	arena_free(&a);
 	if (!ok)
 		return false;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
+	if (!migrate_run_file(db, path))
+		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
 		fprintf(out, "  %-24s %s%s\n", people[i].email, people[i].display_name,

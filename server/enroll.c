@@ -192,6 +192,29 @@ bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *
 	               4, (const char *[]){o, u, role, n});
 }
 
+bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id,
+                         const char *profession, long long now)
+{
+	PGresult *r = db_q(db, "SELECT (data->>'offering_id')::bigint, data->>'role' FROM tokens"
+	                       " WHERE id = $1 AND data ? 'offering_id'", num(a, token_id));
+	if (!r)
+		return false;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return true;
+	}
+	int64_t offering_id = atoll(db_val(r, 0, 0));
+	const char *role = arena_strdup(a, db_val(r, 0, 1));
+	PQclear(r);
+	if (!strcmp(role, "facilitator") || !strcmp(role, "director"))
+		return enroll_staff(db, offering_id, user_id, role, now);
+	int64_t eid;
+	enroll_result res = enroll_learner(db, a, offering_id, user_id,
+	                                   fees_default_category(profession), "pending_payment",
+	                                   "invite", 1, 0, NULL, now, false, &eid);
+	return res == ENROLL_OK || res == ENROLL_ALREADY;
+}
+
 /* ---- the offering a page is about ---- */
 
 typedef struct offering_ref {
@@ -797,8 +820,150 @@ static void admin_enrollments_page(request *req)
 	http_render(req, 200, "admin_enrollments", "Enrollments", v);
 }
 
+/* ---- invitations by an offering's staff ---- */
+
+static void staff_invite_view(request *req, const offering_ref *o, offering_role role, int status,
+                              const char *error, const char *done, const char *link)
+{
+	arena *a = req->a;
+	tv *v = tv_obj(a);
+	set_offering(v, a, o);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set(v, "done", done ? tv_str(a, done) : tv_null(a));
+	tv_set(v, "link", link ? tv_str(a, link) : tv_null(a));
+	/* Directors (and admins) may invite staff; facilitators invite learners. */
+	tv_set_bool(v, "may_invite_staff", role == OROLE_DIRECTOR || session_user(req)->is_admin);
+	req->no_store = true;
+	http_render(req, status, "staff_invite", arena_sprintf(a, "Invite to %s", o->title), v);
+}
+
+/* The inviter's role, or an answer already given (404) when they have none. */
+static bool inviter_role(request *req, PGconn *db, const offering_ref *o, offering_role *role)
+{
+	user *u = session_user(req);
+	if (!enroll_role(db, u->id, o->id, role)) {
+		http_db_error(req);
+		return false;
+	}
+	if (u->is_admin)
+		*role = OROLE_DIRECTOR;
+	if (*role < OROLE_FACILITATOR) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void staff_invite_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	offering_ref o;
+	offering_role role;
+	if (!load_offering(req, db, http_param(req, "slug"), &o) || !inviter_role(req, db, &o, &role))
+		return;
+	staff_invite_view(req, &o, role, 200, NULL, NULL, NULL);
+}
+
+static void staff_invite_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	offering_ref o;
+	offering_role my_role;
+	if (!load_offering(req, db, http_param(req, "slug"), &o) ||
+	    !inviter_role(req, db, &o, &my_role))
+		return;
+	const char *email = http_form(req, "email");
+	const char *role = http_form(req, "role");
+	if (!email || !*email || strlen(email) > 254 || !strchr(email, '@') || strchr(email, ' ')) {
+		staff_invite_view(req, &o, my_role, 422, "Enter the email address of the person to invite.",
+		                  NULL, NULL);
+		return;
+	}
+	if (!role || (strcmp(role, "learner") && strcmp(role, "facilitator") &&
+	              strcmp(role, "director"))) {
+		staff_invite_view(req, &o, my_role, 422, "Choose the role they will have.", NULL, NULL);
+		return;
+	}
+	if (strcmp(role, "learner") && my_role != OROLE_DIRECTOR) {
+		http_error(req, 403, "Only the offering's directors can invite facilitators and "
+		                     "directors. Nothing was changed.");
+		return;
+	}
+	long long now = (long long)clock_now();
+	PGresult *r = db_q(db, "SELECT id, display_name FROM users WHERE lower(email) = lower($1)", email);
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	bool exists = PQntuples(r) > 0;
+	int64_t uid = exists ? atoll(db_val(r, 0, 0)) : 0;
+	PQclear(r);
+	const char *link = NULL, *done;
+	bool ok = db_begin(db);
+	if (exists && strcmp(role, "learner")) {
+		ok = ok && enroll_staff(db, o.id, uid, role, now) &&
+		     outbox_put(db, a, email, "staff-added",
+		                arena_sprintf(a, "You are a %s of %s", role, o.title),
+		                arena_sprintf(a, "%s added you as a %s of %s (%s).\n\n%s/offerings/%s\n",
+		                              u->display_name, role, o.title, o.dates,
+		                              req->app->cfg->origin, o.slug),
+		                now);
+		done = arena_sprintf(a, "%s is now a %s of this offering.", email, role);
+	} else if (exists) {
+		ok = ok && outbox_put(db, a, email, "enroll-invite",
+		                      arena_sprintf(a, "You are invited to %s", o.title),
+		                      arena_sprintf(a, "%s invites you to enroll in %s (%s):\n%s/offerings/%s/enroll\n",
+		                                    u->display_name, o.title, o.dates,
+		                                    req->app->cfg->origin, o.slug),
+		                      now);
+		done = arena_sprintf(a, "%s already has an account: a message inviting them to enroll "
+		                        "is in the outbox.", email);
+	} else {
+		char token[CRYPTO_TOKEN_TEXT_BYTES + 1];
+		const char *data = arena_sprintf(a, "{\"offering_id\": %lld, \"role\": \"%s\"}",
+		                                 (long long)o.id, role);
+		int64_t tid = ok ? token_issue(db, a, "invite", 0, email, false, u->id, 14 * 86400, data,
+		                               now, token) : 0;
+		link = arena_sprintf(a, "%s/invite?token=%s", req->app->cfg->origin, token);
+		sodium_memzero(token, sizeof token);
+		ok = ok && tid &&
+		     outbox_put(db, a, email, "invite", arena_sprintf(a, "Your invitation to %s", o.title),
+		                arena_sprintf(a, "%s invites you to %s (%s) as a %s.\nCreate your account "
+		                                 "here (the link works once and expires in 14 days):\n%s\n",
+		                              u->display_name, o.title, o.dates, role, link),
+		                now);
+		done = arena_sprintf(a, "Invitation created for %s as %s.", email, role);
+	}
+	ok = ok && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	staff_invite_view(req, &o, my_role, link ? 201 : 200, NULL, done, link);
+}
+
 void enroll_routes(router *r)
 {
+	router_add(r, "GET", "/offerings/:slug/invite", staff_invite_page, "facilitator, director",
+	           "invite people to this offering");
+	router_add(r, "POST", "/offerings/:slug/invite", staff_invite_post, "facilitator, director",
+	           "invite a learner (or, for directors, staff)");
 	router_add(r, "GET", "/offerings/:slug/enroll", enroll_page, "anyone",
 	           "enrollment form (makes an account on the way)");
 	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, "anyone", "enroll");
