@@ -6,7 +6,10 @@
 #include "cairn/home.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/forum.h"
 #include "cairn/keys.h"
+#include "cairn/notify.h"
+#include "cairn/series.h"
 #include "cairn/session.h"
 
 #include <stdio.h>
@@ -34,9 +37,31 @@ static void home_page(request *req)
 		" ORDER BY o.starts_on LIMIT 10",
 		session_now_param(req)) : NULL;
 	int locked = o ? keys_locked_versions(db, u->id) : -1;
-	if (!o || locked < 0) {
+	/* The next live session: the first non-break agenda item of any of my
+	 * offerings that has not ended, showing the breakout of my track. */
+	PGresult *nx = locked >= 0 ? db_q(db,
+		"SELECT a.title, coalesce(b.title, ''), c.title, o.time_zone, o.slug,"
+		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMDay, FMMonth FMDD, FMHH12:MI am'),"
+		" to_char(a.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
+		" to_char(a.starts_at AT TIME ZONE $3, 'FMDay, FMMonth FMDD, FMHH12:MI am'),"
+		" to_char(a.ends_at AT TIME ZONE $3, 'FMHH12:MI am'), a.starts_at <= to_timestamp($2),"
+		" a.day_number, o.time_zone = $3,"
+		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
+		"  ORDER BY t.id LIMIT 1)"
+		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		" JOIN courses c ON c.id = o.course_id"
+		" JOIN enrollments e ON e.offering_id = o.id AND e.user_id = $1 AND e.state <> 'cancelled'"
+		" LEFT JOIN agenda_breakouts b ON b.agenda_item_id = a.id"
+		"  AND b.track = CASE WHEN $4 = 'pediatric' THEN 'pediatric' ELSE 'adult' END"
+		" WHERE a.ends_at > to_timestamp($2) AND a.kind NOT IN ('break', 'lunch')"
+		" ORDER BY a.starts_at LIMIT 1",
+		uid, session_now_param(req), u->time_zone, u->track) : NULL;
+	tv *spaces = nx ? forum_spaces_view(db, a, u->id) : NULL;
+	tv *recent = spaces ? notify_recent_view(db, a, u->id, 5) : NULL;
+	if (!recent) {
 		PQclear(c);
 		PQclear(o);
+		PQclear(nx);
 		http_db_error(req);
 		return;
 	}
@@ -54,8 +79,33 @@ static void home_page(request *req)
 		tv_set_str(ov, "starts", arena_strdup(a, db_val(o, i, 2)));
 	}
 	tv_set_bool(v, "has_open", PQntuples(o) > 0);
+	if (PQntuples(nx)) {
+		tv *n = tv_set(v, "next", tv_obj(a));
+		const char *breakout = db_val(nx, 0, 1);
+		tv_set_str(n, "title", arena_strdup(a, *breakout ? breakout : db_val(nx, 0, 0)));
+		tv_set_str(n, "course", arena_strdup(a, db_val(nx, 0, 2)));
+		tv_set_str(n, "zone", series_zone_name(arena_strdup(a, db_val(nx, 0, 3))));
+		tv_set_str(n, "slug", arena_strdup(a, db_val(nx, 0, 4)));
+		tv_set_str(n, "start", arena_strdup(a, db_val(nx, 0, 5)));
+		tv_set_str(n, "end", arena_strdup(a, db_val(nx, 0, 6)));
+		tv_set_str(n, "my_start", arena_strdup(a, db_val(nx, 0, 7)));
+		tv_set_str(n, "my_end", arena_strdup(a, db_val(nx, 0, 8)));
+		tv_set_str(n, "my_zone", series_zone_name(u->time_zone));
+		tv_set_bool(n, "now", db_val(nx, 0, 9)[0] == 't');
+		tv_set_str(n, "day", arena_strdup(a, db_val(nx, 0, 10)));
+		tv_set_bool(n, "same_zone", db_val(nx, 0, 11)[0] == 't');
+		const char *th = db_val(nx, 0, 12);
+		tv_set(n, "thread", *th ? tv_str(a, arena_strdup(a, th)) : tv_null(a));
+	} else {
+		tv_set(v, "next", tv_null(a));
+	}
+	tv_set(v, "spaces", spaces);
+	tv_set_bool(v, "has_spaces", spaces->n > 0);
+	tv_set(v, "recent", recent);
+	tv_set_bool(v, "has_recent", recent->n > 0);
 	PQclear(c);
 	PQclear(o);
+	PQclear(nx);
 	http_render(req, 200, "learner_home", "Home", v);
 }
 

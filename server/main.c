@@ -13,11 +13,14 @@
 #include "cairn/db.h"
 #include "cairn/demo.h"
 #include "cairn/enroll.h"
+#include "cairn/forum.h"
 #include "cairn/home.h"
 #include "cairn/http.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
+#include "cairn/notify.h"
 #include "cairn/outbox.h"
+#include "cairn/search.h"
 #include "cairn/series.h"
 #include "cairn/session.h"
 #include "cairn/teams.h"
@@ -57,9 +60,25 @@ static void add_routes(router *r)
 	home_routes(r);
 	enroll_routes(r);
 	teams_routes(r);
+	forum_routes(r);
+	notify_routes(r);
+	search_routes(r);
 #ifdef CAIRN_TEST_HOOKS
 	testhooks_routes(r);
 #endif
+}
+
+/* What every page's header shows: who is signed in, and how many
+ * notifications wait for them. */
+static void decorate_layout(request *req, tv *layout)
+{
+	session_decorate_layout(req, layout);
+	user *u = session_user(req);
+	PGconn *db = u ? http_db(req) : NULL;
+	int unread = db ? notify_unread_count(db, u->id) : 0;
+	if (u)
+		tv_set(tv_get(layout, "user"), "unread_notifications",
+		       unread > 0 ? tv_int(req->a, unread) : tv_null(req->a));
 }
 
 static int cmd_routes(void)
@@ -202,7 +221,7 @@ static int cmd_serve(const config *cfg)
 		goto out;
 	application.before = session_before;
 	application.after = session_after;
-	application.decorate_layout = session_decorate_layout;
+	application.decorate_layout = decorate_layout;
 	application.pool = db_pool_new(cfg->database_url, cfg->pool_size, cfg->pool_wait_ms);
 	router_init(&application.routes);
 	add_routes(&application.routes);

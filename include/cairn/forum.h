@@ -1,0 +1,33 @@
+/*
+ * forum.h - cohort discussion (issue 5): spaces, threads and posts with
+ * Markdown, replies and quotes, edits with revisions, deletion, the
+ * "helpful" reaction, follows, reading state, pins, agenda links, search.
+ *
+ * Who may read and write a space is the database's cairn_space_role()
+ * (sql/004_forum.sql, DESIGN §5): 0 none, 1 member, 2 moderator. A person
+ * who cannot see a space gets 404 for everything in it, so the existence of
+ * a thread is not revealed either.
+ */
+#ifndef CAIRN_FORUM_H
+#define CAIRN_FORUM_H
+
+#include <stdint.h>
+
+#include "cairn/http.h"
+
+enum {
+	FORUM_POSTS_PER_PAGE = 50,
+	FORUM_THREADS_PER_PAGE = 30,
+	FORUM_TITLE_MAX_CHARS = 200,
+};
+
+void forum_routes(router *r);
+
+/* The spaces the user can read, with unread counts, for the home page:
+ * a list of {id, title, context, unread, has_unread}. NULL on a DB error. */
+tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id);
+
+/* The user's role in a space (0, 1, 2); -1 on a database error. */
+int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id);
+
+#endif

@@ -1,0 +1,1312 @@
+/*
+ * forum.c - spaces, threads and posts. See forum.h.
+ *
+ * Posts are rendered from Markdown once, at write time (markdown.c), and
+ * their HTML, plain text and search vector are stored beside the source.
+ * Every write is one transaction; a post gets its number under a lock on
+ * its thread row, so numbers are dense and unique. Thread lists use keyset
+ * pagination on (last_post_at, id); long threads page by post number.
+ */
+#include "cairn/forum.h"
+#include "cairn/accounts.h"
+#include "cairn/authz.h"
+#include "cairn/clock.h"
+#include "cairn/log.h"
+#include "cairn/markdown.h"
+#include "cairn/notify.h"
+#include "cairn/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *num(arena *a, long long v)
+{
+	return arena_sprintf(a, "%lld", v);
+}
+
+static bool parse_id(const char *s, long long *out)
+{
+	char *end;
+	if (!s || !*s || strlen(s) > 18)
+		return false;
+	*out = strtoll(s, &end, 10);
+	return !*end && *out > 0;
+}
+
+int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id)
+{
+	char u[24], s[24];
+	snprintf(u, sizeof u, "%lld", (long long)user_id);
+	snprintf(s, sizeof s, "%lld", (long long)space_id);
+	PGresult *r = db_q(db, "SELECT cairn_space_role($1, $2)", u, s);
+	if (!r)
+		return -1;
+	int role = PQntuples(r) ? atoi(db_val(r, 0, 0)) : 0;
+	PQclear(r);
+	return role;
+}
+
+/* ---- loading what a page is about ---- */
+
+typedef struct space_ref {
+	long long id;
+	const char *kind, *title, *context, *offering_slug;
+	long long offering_id;
+	int role;
+} space_ref;
+
+typedef struct thread_ref {
+	long long id, author_id, agenda_item_id;
+	const char *title;
+	int last_number;
+	bool pinned, locked, hidden;
+	space_ref space;
+} thread_ref;
+
+/* The space's description line, e.g. "Core Practice of Palliative Care,
+ * May 13–15, 2026". */
+#define SPACE_CONTEXT_SQL                                                                    \
+	"coalesce(c.title || ', ' || to_char(o.starts_on, 'FMMonth FMDD, YYYY'), se.title, '')"
+#define SPACE_JOINS                                                                          \
+	" LEFT JOIN offerings o ON o.id = s.offering_id LEFT JOIN courses c ON c.id = o.course_id" \
+	" LEFT JOIN series se ON se.id = s.series_id"
+
+/* Load a space the signed-in user can read; 404 otherwise (answered). */
+static bool load_space(request *req, PGconn *db, long long id, space_ref *s)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	PGresult *r = db_q(db,
+		"SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL ", coalesce(o.slug, ''),"
+		" coalesce(s.offering_id, 0), cairn_space_role($2, s.id)"
+		" FROM spaces s" SPACE_JOINS " WHERE s.id = $1",
+		num(a, id), num(a, u->id));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	if (PQntuples(r) != 1 || atoi(db_val(r, 0, 6)) < 1) {
+		PQclear(r);
+		http_error(req, 404, NULL);
+		return false;
+	}
+	s->id = id;
+	s->kind = arena_strdup(a, db_val(r, 0, 1));
+	s->title = arena_strdup(a, db_val(r, 0, 2));
+	s->context = arena_strdup(a, db_val(r, 0, 3));
+	s->offering_slug = arena_strdup(a, db_val(r, 0, 4));
+	s->offering_id = atoll(db_val(r, 0, 5));
+	s->role = atoi(db_val(r, 0, 6));
+	PQclear(r);
+	return true;
+}
+
+/* Load a thread the user can read (hidden threads only for moderators). */
+static bool load_thread(request *req, PGconn *db, long long id, bool for_update, thread_ref *t)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	const char *sql = for_update
+		? "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
+		  " t.pinned, t.locked, t.hidden, t.space_id, cairn_space_role($2, t.space_id)"
+		  " FROM threads t WHERE t.id = $1 FOR UPDATE"
+		: "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
+		  " t.pinned, t.locked, t.hidden, t.space_id, cairn_space_role($2, t.space_id)"
+		  " FROM threads t WHERE t.id = $1";
+	PGresult *r = db_q(db, sql, num(a, id), num(a, u->id));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	int role = PQntuples(r) == 1 ? atoi(db_val(r, 0, 9)) : 0;
+	bool hidden = PQntuples(r) == 1 && db_val(r, 0, 7)[0] == 't';
+	if (role < 1 || (hidden && role < 2)) {
+		PQclear(r);
+		http_error(req, 404, NULL);
+		return false;
+	}
+	t->id = id;
+	t->author_id = atoll(db_val(r, 0, 1));
+	t->agenda_item_id = atoll(db_val(r, 0, 2));
+	t->title = arena_strdup(a, db_val(r, 0, 3));
+	t->last_number = atoi(db_val(r, 0, 4));
+	t->pinned = db_val(r, 0, 5)[0] == 't';
+	t->locked = db_val(r, 0, 6)[0] == 't';
+	t->hidden = hidden;
+	long long space_id = atoll(db_val(r, 0, 8));
+	PQclear(r);
+	return load_space(req, db, space_id, &t->space);
+}
+
+static void set_space(tv *v, arena *a, const space_ref *s)
+{
+	tv *sv = tv_set(v, "space", tv_obj(a));
+	tv_set_str(sv, "id", num(a, s->id));
+	tv_set_str(sv, "title", s->title);
+	tv_set_str(sv, "context", s->context);
+	tv_set(sv, "offering_slug", *s->offering_slug ? tv_str(a, s->offering_slug) : tv_null(a));
+}
+
+/* ---- Markdown with mentions ---- */
+
+typedef struct mention_ctx {
+	PGconn *db;
+	arena *a;
+	long long space_id;
+	bool failed;
+	int64_t ids[MARKDOWN_MAX_MENTIONS];
+	size_t n;
+} mention_ctx;
+
+/* A mention counts only for someone who can read the thread. */
+static bool resolve_mention(void *p, const char *handle)
+{
+	mention_ctx *c = p;
+	if (c->failed || c->n >= MARKDOWN_MAX_MENTIONS)
+		return false;
+	PGresult *r = db_q(c->db,
+		"SELECT id FROM users WHERE handle = $1 AND cairn_space_role(id, $2) >= 1",
+		handle, num(c->a, c->space_id));
+	if (!r) {
+		c->failed = true;
+		return false;
+	}
+	bool ok = PQntuples(r) == 1;
+	if (ok)
+		c->ids[c->n++] = atoll(db_val(r, 0, 0));
+	PQclear(r);
+	return ok;
+}
+
+/* The private-use characters search snippets use as highlight markers are
+ * removed from what people write, so nobody can forge a highlight. */
+static char *strip_sentinels(arena *a, const char *s, size_t len)
+{
+	char *out = arena_alloc(a, len + 1), *o = out;
+	for (size_t i = 0; i < len; i++) {
+		if (i + 2 < len && (unsigned char)s[i] == 0xEE && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0x80 || (unsigned char)s[i + 2] == 0x81)) {
+			i += 2;
+			continue;
+		}
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+typedef struct rendered {
+	markdown_result md;
+	const char *text;  /* sentinel-free */
+	mention_ctx mentions;
+} rendered;
+
+/* Validate and render a post body. Returns NULL on success, else the
+ * sentence to show (or "" after a database error, already answered). */
+static const char *render_body(request *req, PGconn *db, long long space_id, const char *body,
+                               rendered *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!body)
+		return "Write something first.";
+	size_t len = strlen(body);
+	size_t lead = strspn(body, " \t\n\r");
+	if (lead == len)
+		return "Write something first.";
+	if (len > MARKDOWN_MAX_BYTES)
+		return arena_sprintf(req->a, "Posts can be at most %d KB long; this one is %zu KB.",
+		                     MARKDOWN_MAX_BYTES / 1024, (len + 1023) / 1024);
+	out->mentions = (mention_ctx){.db = db, .a = req->a, .space_id = space_id};
+	markdown_options opt = {0, resolve_mention, &out->mentions};
+	if (!markdown_render(req->a, body, len, &opt, &out->md))
+		return "The post is not valid text.";
+	if (out->mentions.failed) {
+		http_db_error(req);
+		return "";
+	}
+	out->text = strip_sentinels(req->a, out->md.text, out->md.text_len);
+	return NULL;
+}
+
+/* ---- spaces ---- */
+
+tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id)
+{
+	PGresult *r = db_q(db,
+		"WITH mine AS (SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
+		" coalesce(o.starts_on, '1900-01-01') AS starts"
+		" FROM spaces s" SPACE_JOINS " WHERE s.kind <> 'group' AND cairn_space_role($1, s.id) >= 1)"
+		" SELECT m.id, m.title, m.context, m.kind,"
+		" coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0)) FROM threads t"
+		"   LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
+		"   WHERE t.space_id = m.id AND NOT t.hidden), 0)"
+		" FROM mine m ORDER BY m.kind = 'series' DESC, m.starts DESC, m.kind, m.id LIMIT 100",
+		num(a, user_id));
+	if (!r)
+		return NULL;
+	tv *list = tv_list(a);
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *s = tv_push(list, tv_obj(a));
+		tv_set_str(s, "id", arena_strdup(a, db_val(r, i, 0)));
+		tv_set_str(s, "title", arena_strdup(a, db_val(r, i, 1)));
+		tv_set_str(s, "context", arena_strdup(a, db_val(r, i, 2)));
+		long long unread = atoll(db_val(r, i, 4));
+		tv_set_int(s, "unread", unread);
+		tv_set_bool(s, "has_unread", unread > 0);
+	}
+	PQclear(r);
+	return list;
+}
+
+static void spaces_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db(req);
+	tv *spaces = db ? forum_spaces_view(db, req->a, u->id) : NULL;
+	if (!spaces) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(req->a);
+	tv_set(v, "spaces", spaces);
+	tv_set_bool(v, "has_spaces", spaces->n > 0);
+	http_render(req, 200, "spaces", "Discussions", v);
+}
+
+static void thread_list_item(tv *list, arena *a, PGresult *r, int i)
+{
+	tv *t = tv_push(list, tv_obj(a));
+	tv_set_str(t, "id", arena_strdup(a, db_val(r, i, 0)));
+	tv_set_str(t, "title", arena_strdup(a, db_val(r, i, 1)));
+	tv_set_bool(t, "pinned", db_val(r, i, 2)[0] == 't');
+	tv_set_bool(t, "locked", db_val(r, i, 3)[0] == 't');
+	int replies = atoi(db_val(r, i, 4)) - 1;
+	tv_set_int(t, "replies", replies < 0 ? 0 : replies);
+	tv_set_str(t, "replies_label", replies == 1 ? "reply" : "replies");
+	tv_set_str(t, "last_poster", arena_strdup(a, db_val(r, i, 5)));
+	tv_set_str(t, "last_at", arena_strdup(a, db_val(r, i, 6)));
+	tv_set_str(t, "last_at_iso", arena_strdup(a, db_val(r, i, 7)));
+	int unread = atoi(db_val(r, i, 8));
+	tv_set_int(t, "unread", unread);
+	tv_set_bool(t, "has_unread", unread > 0);
+	tv_set_bool(t, "new", db_val(r, i, 9)[0] == 't');
+	tv_set_bool(t, "hidden", db_val(r, i, 10)[0] == 't');
+}
+
+#define THREAD_LIST_COLUMNS                                                               \
+	"t.id, t.title, t.pinned, t.locked, t.last_number, lp.display_name,"                  \
+	" to_char(t.last_post_at AT TIME ZONE $2, 'FMMon FMDD, FMHH12:MI am'),"               \
+	" to_char(t.last_post_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                          \
+	" t.last_number - coalesce(rd.last_number, 0), rd.user_id IS NULL, t.hidden,"         \
+	" (extract(epoch FROM t.last_post_at) * 1000000)::bigint"
+
+static void space_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	long long id;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	space_ref s;
+	if (!load_space(req, db, id, &s))
+		return;
+	/* Keyset cursor: ?after=<last_post_at in µs>.<thread id> */
+	long long cursor_us = 0, cursor_id = 0;
+	const char *after = http_query(req, "after");
+	if (after) {
+		char *dot;
+		cursor_us = strtoll(after, &dot, 10);
+		if (*dot != '.' || !parse_id(dot + 1, &cursor_id) || cursor_us <= 0) {
+			http_error(req, 400, "That page address is not valid.");
+			return;
+		}
+	}
+	const char *mod = s.role >= 2 ? "true" : "false";
+	PGresult *pinned = after ? NULL : db_q(db,
+		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
+		" WHERE t.space_id = $1 AND t.pinned AND (NOT t.hidden OR $4)"
+		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT 20",
+		num(a, id), u->time_zone, num(a, u->id), mod);
+	if (!after && !pinned) {
+		http_db_error(req);
+		return;
+	}
+	PGresult *r = db_q(db,
+		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
+		" WHERE t.space_id = $1 AND NOT t.pinned AND (NOT t.hidden OR $4)"
+		" AND ($5::bigint = 0 OR (t.last_post_at, t.id) <"
+		" (to_timestamp($5::bigint / 1000000.0), $6::bigint))"
+		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT " "31",
+		num(a, id), u->time_zone, num(a, u->id), mod, num(a, cursor_us), num(a, cursor_id));
+	if (!r) {
+		PQclear(pinned);
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(a);
+	set_space(v, a, &s);
+	tv *list = tv_set(v, "threads", tv_list(a));
+	for (int i = 0; pinned && i < PQntuples(pinned); i++)
+		thread_list_item(list, a, pinned, i);
+	int n = PQntuples(r);
+	bool more = n > FORUM_THREADS_PER_PAGE;
+	if (more)
+		n = FORUM_THREADS_PER_PAGE;
+	for (int i = 0; i < n; i++)
+		thread_list_item(list, a, r, i);
+	tv_set(v, "next", more ? tv_strf(a, "%s.%s", db_val(r, n - 1, 11), db_val(r, n - 1, 0))
+	                       : tv_null(a));
+	tv_set_bool(v, "has_threads", list->n > 0);
+	tv_set_bool(v, "can_start", strcmp(s.kind, "announcements") || s.role >= 2);
+	tv_set_bool(v, "paged", after != NULL);
+	tv_set_str(v, "csrf", session_csrf(req));
+	PQclear(pinned);
+	PQclear(r);
+	http_render(req, 200, "space", s.title, v);
+}
+
+static void mark_space_read_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	long long id;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	space_ref s;
+	if (!load_space(req, db, id, &s))
+		return;
+	if (!db_exec(db,
+	             "INSERT INTO reads (user_id, thread_id, last_number)"
+	             " SELECT $1, t.id, t.last_number FROM threads t WHERE t.space_id = $2"
+	             " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number",
+	             2, (const char *[]){num(req->a, u->id), num(req->a, id)})) {
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(req->a, "/s/%lld", id));
+}
+
+/* ---- starting a thread ---- */
+
+static void new_thread_view(request *req, const space_ref *s, int status, const char *title,
+                            const char *body, const char *preview, const char *error)
+{
+	arena *a = req->a;
+	tv *v = tv_obj(a);
+	set_space(v, a, s);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set_str(v, "title", title ? title : "");
+	tv_set_str(v, "body", body ? body : "");
+	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
+	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	http_render(req, status, "thread_new", "Start a discussion", v);
+}
+
+static bool may_start(const space_ref *s)
+{
+	return strcmp(s->kind, "announcements") || s->role >= 2;
+}
+
+static void new_thread_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	long long id;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	space_ref s;
+	if (!load_space(req, db, id, &s))
+		return;
+	if (!may_start(&s)) {
+		http_error(req, 403, "Only facilitators and directors start threads here; everyone "
+		                     "may reply.");
+		return;
+	}
+	new_thread_view(req, &s, 200, NULL, NULL, NULL, NULL);
+}
+
+/* Record a new post (number n) in thread t; mentions and notifications
+ * too. Inside the caller's transaction. Returns the post id or 0. */
+static long long insert_post(request *req, PGconn *db, long long thread_id, int number,
+                             const char *title_for_search, const char *src, const rendered *rb,
+                             long long now)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	PGresult *r = db_query(db,
+		"INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,"
+		" created_at) VALUES ($1, $2, $3, $4, $5, $6,"
+		" setweight(to_tsvector('english', $7), 'A') || to_tsvector('english', $6),"
+		" to_timestamp($8)) RETURNING id",
+		8, (const char *[]){num(a, thread_id), num(a, number), num(a, u->id), src, rb->md.html,
+		                    rb->text, title_for_search ? title_for_search : "", num(a, now)});
+	if (!r)
+		return 0;
+	long long post_id = atoll(db_val(r, 0, 0));
+	PQclear(r);
+	for (size_t i = 0; i < rb->mentions.n; i++)
+		if (!db_exec(db, "INSERT INTO mentions (post_id, user_id) VALUES ($1, $2)"
+		                 " ON CONFLICT DO NOTHING",
+		             2, (const char *[]){num(a, post_id), num(a, rb->mentions.ids[i])}))
+			return 0;
+	if (!db_exec(db,
+	             "UPDATE threads SET last_post_at = to_timestamp($2), last_poster_id = $3,"
+	             " last_number = $4 WHERE id = $1",
+	             4, (const char *[]){num(a, thread_id), num(a, now), num(a, u->id), num(a, number)}))
+		return 0;
+	/* The writer has read their own post. */
+	if (!db_exec(db,
+	             "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
+	             " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
+	             " greatest(reads.last_number, EXCLUDED.last_number)",
+	             3, (const char *[]){num(a, u->id), num(a, thread_id), num(a, number)}))
+		return 0;
+	if (!notify_post(db, a, thread_id, post_id, number, u->id, rb->mentions.ids, rb->mentions.n,
+	                 markdown_excerpt(a, rb->text, 200), req->app->cfg->origin, now))
+		return 0;
+	return post_id;
+}
+
+static void new_thread_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	long long id;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	space_ref s;
+	if (!load_space(req, db, id, &s))
+		return;
+	if (!may_start(&s)) {
+		http_error(req, 403, "Only facilitators and directors start threads here. Nothing was "
+		                     "posted.");
+		return;
+	}
+	const char *title = http_form(req, "title"), *body = http_form(req, "body");
+	const char *action = http_form(req, "action");
+	rendered rb;
+	const char *problem = render_body(req, db, s.id, body, &rb);
+	if (problem && !*problem)
+		return;
+	size_t tlen = title ? strlen(title) : 0;
+	if (!problem && (!title || strspn(title, " \t") == tlen))
+		problem = "Give the thread a title.";
+	if (!problem && (utf8_length(title, tlen) > FORUM_TITLE_MAX_CHARS || strchr(title, '\n')))
+		problem = "Titles are one line of at most 200 characters.";
+	if (problem) {
+		new_thread_view(req, &s, 422, title, body, NULL, problem);
+		return;
+	}
+	if (action && !strcmp(action, "preview")) {
+		new_thread_view(req, &s, 200, title, body, rb.md.html, NULL);
+		return;
+	}
+	long long now = (long long)clock_now();
+	bool ok = db_begin(db);
+	PGresult *r = ok ? db_q(db,
+		"INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id)"
+		" VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($4), $2) RETURNING id",
+		num(a, s.id), num(a, u->id), title, num(a, now)) : NULL;
+	ok = r != NULL;
+	long long thread_id = ok ? atoll(db_val(r, 0, 0)) : 0;
+	PQclear(r);
+	/* The author follows their own thread (replies notify them anyway). */
+	ok = ok && insert_post(req, db, thread_id, 1, title, body, &rb, now) &&
+	     db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)", 2,
+	             (const char *[]){num(a, u->id), num(a, thread_id)}) &&
+	     db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld", thread_id));
+}
+
+/* ---- a thread ---- */
+
+static void thread_view(request *req, PGconn *db, const thread_ref *t, int page, int status,
+                        const char *reply_body, const char *preview, const char *error)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	int pages = t->last_number ? (t->last_number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE
+	                           : 1;
+	if (page > pages) {
+		http_error(req, 404, "This thread has no such page.");
+		return;
+	}
+	int first = (page - 1) * FORUM_POSTS_PER_PAGE + 1, last = page * FORUM_POSTS_PER_PAGE;
+	bool mod = t->space.role >= 2;
+	PGresult *r = db_q(db,
+		"SELECT p.id, p.number, p.author_id, au.display_name, au.handle,"
+		" to_char(p.created_at AT TIME ZONE $4, 'FMMon FMDD, YYYY, FMHH12:MI am'),"
+		" to_char(p.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" p.edited_at IS NOT NULL, p.deleted_at IS NOT NULL, p.hidden, p.body_html,"
+		" (SELECT count(*) FROM reactions x WHERE x.post_id = p.id),"
+		" EXISTS (SELECT 1 FROM reactions x WHERE x.post_id = p.id AND x.user_id = $5),"
+		" (SELECT string_agg(ru.display_name, ', ' ORDER BY x.created_at) FROM"
+		"   (SELECT * FROM reactions x WHERE x.post_id = p.id ORDER BY x.created_at LIMIT 10) x"
+		"   JOIN users ru ON ru.id = x.user_id),"
+		" au.profession, EXISTS (SELECT 1 FROM post_revisions pr WHERE pr.post_id = p.id)"
+		" FROM posts p JOIN users au ON au.id = p.author_id"
+		" WHERE p.thread_id = $1 AND p.number BETWEEN $2 AND $3 ORDER BY p.number",
+		num(a, t->id), num(a, first), num(a, last), u->time_zone, num(a, u->id));
+	PGresult *rd = r ? db_q(db, "SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2",
+	                        num(a, u->id), num(a, t->id)) : NULL;
+	PGresult *fl = rd ? db_q(db, "SELECT 1 FROM follows WHERE user_id = $1 AND thread_id = $2",
+	                         num(a, u->id), num(a, t->id)) : NULL;
+	PGresult *ag = fl && t->agenda_item_id ? db_q(db,
+		"SELECT a.day_number, a.title, to_char(a.starts_at AT TIME ZONE o.time_zone,"
+		" 'FMDay, FMMonth FMDD, FMHH12:MI am'), o.slug FROM agenda_items a"
+		" JOIN offerings o ON o.id = a.offering_id WHERE a.id = $1",
+		num(a, t->agenda_item_id)) : NULL;
+	PGresult *items = fl && mod && t->space.offering_id ? db_q(db,
+		"SELECT a.id, 'Day ' || a.day_number || ': ' || a.title || ' (' ||"
+		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMHH12:MI am') || ')'"
+		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		" WHERE a.offering_id = $1 AND a.kind NOT IN ('break', 'lunch') ORDER BY a.starts_at",
+		num(a, t->space.offering_id)) : NULL;
+	if (!fl || (t->agenda_item_id && !ag) || (mod && t->space.offering_id && !items)) {
+		PQclear(r);
+		PQclear(rd);
+		PQclear(fl);
+		PQclear(ag);
+		PQclear(items);
+		http_db_error(req);
+		return;
+	}
+	int last_read = PQntuples(rd) ? atoi(db_val(rd, 0, 0)) : 0;
+	tv *v = tv_obj(a);
+	set_space(v, a, &t->space);
+	tv_set_str(v, "id", num(a, t->id));
+	tv_set_str(v, "title", t->title);
+	tv_set_bool(v, "locked", t->locked);
+	tv_set_bool(v, "pinned", t->pinned);
+	tv_set_bool(v, "hidden", t->hidden);
+	tv_set_bool(v, "moderator", mod);
+	tv_set_bool(v, "following", PQntuples(fl) > 0);
+	tv_set_bool(v, "can_reply", !t->locked || mod);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
+	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
+	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	if (ag && PQntuples(ag)) {
+		tv *s = tv_set(v, "session", tv_obj(a));
+		tv_set_str(s, "day", arena_strdup(a, db_val(ag, 0, 0)));
+		tv_set_str(s, "title", arena_strdup(a, db_val(ag, 0, 1)));
+		tv_set_str(s, "when", arena_strdup(a, db_val(ag, 0, 2)));
+		tv_set_str(s, "slug", arena_strdup(a, db_val(ag, 0, 3)));
+	} else {
+		tv_set(v, "session", tv_null(a));
+	}
+	tv *il = tv_set(v, "agenda_items", tv_list(a));
+	for (int i = 0; items && i < PQntuples(items); i++) {
+		tv *o = tv_push(il, tv_obj(a));
+		long long aid = atoll(db_val(items, i, 0));
+		tv_set_str(o, "id", num(a, aid));
+		tv_set_str(o, "label", arena_strdup(a, db_val(items, i, 1)));
+		tv_set_bool(o, "selected", aid == t->agenda_item_id);
+	}
+	tv_set_bool(v, "can_link_agenda", mod && il->n > 0);
+	tv *posts = tv_set(v, "posts", tv_list(a));
+	int shown_last = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *p = tv_push(posts, tv_obj(a));
+		long long pid = atoll(db_val(r, i, 0));
+		int number = atoi(db_val(r, i, 1));
+		shown_last = number;
+		bool mine = atoll(db_val(r, i, 2)) == u->id;
+		bool deleted = db_val(r, i, 8)[0] == 't', hidden = db_val(r, i, 9)[0] == 't';
+		tv_set_str(p, "id", num(a, pid));
+		tv_set_int(p, "number", number);
+		tv_set_str(p, "author", arena_strdup(a, db_val(r, i, 3)));
+		tv_set_str(p, "handle", arena_strdup(a, db_val(r, i, 4)));
+		tv_set_str(p, "when", arena_strdup(a, db_val(r, i, 5)));
+		tv_set_str(p, "when_iso", arena_strdup(a, db_val(r, i, 6)));
+		tv_set_bool(p, "edited", db_val(r, i, 7)[0] == 't');
+		tv_set_bool(p, "deleted", deleted);
+		tv_set_bool(p, "hidden", hidden && !deleted);
+		bool visible = !deleted && (!hidden || mod || mine);
+		tv_set(p, "html", visible ? tv_str(a, arena_strdup(a, db_val(r, i, 10))) : tv_null(a));
+		long long helpful = atoll(db_val(r, i, 11));
+		tv_set_int(p, "helpful", helpful);
+		tv_set_bool(p, "has_helpful", helpful > 0);
+		tv_set_bool(p, "i_found_helpful", db_val(r, i, 12)[0] == 't');
+		tv_set_str(p, "helpful_names", arena_strdup(a, db_val(r, i, 13)));
+		tv_set_bool(p, "mine", mine);
+		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked);
+		tv_set_bool(p, "can_react", !mine && visible);
+		tv_set_bool(p, "can_quote", visible && (!t->locked || mod));
+		tv_set_bool(p, "show_revisions", db_val(r, i, 15)[0] == 't' && (mine || mod));
+		tv_set_bool(p, "unread", number > last_read);
+		tv_set_bool(p, "first_unread", number == last_read + 1 && last_read > 0);
+		tv_set_str(p, "profession", arena_strdup(a, db_val(r, i, 14)));
+		tv_set_str(p, "csrf", session_csrf(req));
+		tv_set_str(p, "thread_id", num(a, t->id));
+	}
+	tv *pl = tv_set(v, "pages", tv_list(a));
+	for (int i = 1; pages > 1 && i <= pages; i++) {
+		tv *o = tv_push(pl, tv_obj(a));
+		tv_set_int(o, "n", i);
+		tv_set_bool(o, "current", i == page);
+	}
+	tv_set_bool(v, "paged", pages > 1);
+	tv_set_bool(v, "has_unread", t->last_number > last_read);
+	tv_set(v, "prev_page", page > 1 ? tv_int(a, page - 1) : tv_null(a));
+	tv_set(v, "next_page", page < pages ? tv_int(a, page + 1) : tv_null(a));
+	tv_set_bool(v, "last_page", page == pages);
+	PQclear(r);
+	PQclear(rd);
+	PQclear(fl);
+	PQclear(ag);
+	PQclear(items);
+	/* Reading state moves forward only; a page seen again changes nothing.
+	 * Notifications about posts now seen are read too. */
+	if (shown_last > last_read &&
+	    !(db_exec(db,
+	              "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
+	              " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
+	              " greatest(reads.last_number, EXCLUDED.last_number)",
+	              3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}) &&
+	      db_exec(db,
+	              "UPDATE notifications n SET read_at = now() FROM posts p"
+	              " WHERE n.user_id = $1 AND n.read_at IS NULL AND p.id = n.post_id"
+	              " AND p.thread_id = $2 AND p.number <= $3",
+	              3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}))) {
+		http_db_error(req);
+		return;
+	}
+	http_render(req, status, "thread", t->title, v);
+}
+
+static bool thread_from_path(request *req, PGconn *db, thread_ref *t, bool for_update)
+{
+	long long id;
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return load_thread(req, db, id, for_update, t);
+}
+
+static void thread_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	long long page = 1;
+	if (http_query(req, "page") && !form_get_int(&req->query, "page", 1, 100000, &page)) {
+		http_error(req, 404, "This thread has no such page.");
+		return;
+	}
+	/* A quote-reply: the reply box starts with the quoted post. */
+	const char *reply = NULL;
+	long long quote;
+	if (http_query(req, "quote") && form_get_int(&req->query, "quote", 1, 1000000, &quote)) {
+		PGresult *r = db_q(db,
+			"SELECT u.handle, p.body_src FROM posts p JOIN users u ON u.id = p.author_id"
+			" WHERE p.thread_id = $1 AND p.number = $2 AND p.deleted_at IS NULL AND NOT p.hidden",
+			num(req->a, t.id), num(req->a, quote));
+		if (!r) {
+			http_db_error(req);
+			return;
+		}
+		if (PQntuples(r))
+			reply = markdown_quote(req->a, db_val(r, 0, 0), db_val(r, 0, 1));
+		PQclear(r);
+		/* The reply box is on the last page. */
+		page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE
+		                     : 1;
+	}
+	thread_view(req, db, &t, (int)page, 200, reply, NULL, NULL);
+}
+
+static void thread_unread_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	PGresult *r = db_q(db, "SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2",
+	                   num(req->a, u->id), num(req->a, t.id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	int last = PQntuples(r) ? atoi(db_val(r, 0, 0)) : 0;
+	PQclear(r);
+	int target = last < t.last_number ? last + 1 : t.last_number;
+	if (target < 1)
+		target = 1;
+	int page = (target + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
+	http_redirect(req, arena_sprintf(req->a, "/t/%lld?page=%d#p%d", t.id, page, target));
+}
+
+static void post_permalink(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	long long n;
+	if (!parse_id(http_param(req, "n"), &n) || n > t.last_number) {
+		http_error(req, 404, "This thread has no such post.");
+		return;
+	}
+	int page = (int)((n + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE);
+	http_redirect(req, arena_sprintf(req->a, "/t/%lld?page=%d#p%lld", t.id, page, n));
+}
+
+static void reply_post(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	int last_page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) /
+	                                FORUM_POSTS_PER_PAGE : 1;
+	if (t.locked && t.space.role < 2) {
+		http_error(req, 403, "This thread is locked: nobody can reply. Nothing was posted.");
+		return;
+	}
+	const char *body = http_form(req, "body"), *action = http_form(req, "action");
+	rendered rb;
+	const char *problem = render_body(req, db, t.space.id, body, &rb);
+	if (problem && !*problem)
+		return;
+	if (problem) {
+		thread_view(req, db, &t, last_page, 422, body, NULL, problem);
+		return;
+	}
+	if (action && !strcmp(action, "preview")) {
+		thread_view(req, db, &t, last_page, 200, body, rb.md.html, NULL);
+		return;
+	}
+	long long now = (long long)clock_now();
+	thread_ref locked;
+	bool ok = db_begin(db) && load_thread(req, db, t.id, true, &locked);
+	if (!ok) {
+		db_rollback(db);
+		if (!req->responded)
+			http_db_error(req);
+		return;
+	}
+	int number = locked.last_number + 1;
+	ok = insert_post(req, db, t.id, number, NULL, body, &rb, now) && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	int page = (number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
+	http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d#p%d", t.id, page, number));
+}
+
+/* ---- one post: edit, delete, helpful, revisions ---- */
+
+typedef struct post_ref {
+	long long id, author_id;
+	int number;
+	bool deleted;
+	const char *src;
+	thread_ref thread;
+} post_ref;
+
+static bool load_post(request *req, PGconn *db, post_ref *p)
+{
+	long long id;
+	if (!parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	PGresult *r = db_q(db, "SELECT thread_id, author_id, number, deleted_at IS NOT NULL, body_src,"
+	                       " hidden FROM posts WHERE id = $1", num(req->a, id));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		http_error(req, 404, NULL);
+		return false;
+	}
+	long long thread_id = atoll(db_val(r, 0, 0));
+	p->id = id;
+	p->author_id = atoll(db_val(r, 0, 1));
+	p->number = atoi(db_val(r, 0, 2));
+	p->deleted = db_val(r, 0, 3)[0] == 't';
+	p->src = arena_strdup(req->a, db_val(r, 0, 4));
+	bool hidden = db_val(r, 0, 5)[0] == 't';
+	PQclear(r);
+	if (!load_thread(req, db, thread_id, false, &p->thread))
+		return false;
+	if (hidden && p->thread.space.role < 2 && p->author_id != session_user(req)->id) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void edit_view(request *req, const post_ref *p, int status, const char *body,
+                      const char *preview, const char *error)
+{
+	arena *a = req->a;
+	tv *v = tv_obj(a);
+	set_space(v, a, &p->thread.space);
+	tv_set_str(v, "id", num(a, p->id));
+	tv_set_str(v, "thread_id", num(a, p->thread.id));
+	tv_set_str(v, "thread_title", p->thread.title);
+	tv_set_int(v, "number", p->number);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set_str(v, "body", body);
+	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
+	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	http_render(req, status, "post_edit", "Edit your post", v);
+}
+
+/* Only the author edits or deletes, and not in a locked thread. */
+static bool may_change(request *req, const post_ref *p)
+{
+	if (p->author_id != session_user(req)->id) {
+		http_error(req, 403, "Only the author can change a post. Nothing was changed.");
+		return false;
+	}
+	if (p->deleted) {
+		http_error(req, 409, "This post was deleted.");
+		return false;
+	}
+	if (p->thread.locked) {
+		http_error(req, 403, "This thread is locked. Nothing was changed.");
+		return false;
+	}
+	return true;
+}
+
+static void edit_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	post_ref p;
+	if (!load_post(req, db, &p) || !may_change(req, &p))
+		return;
+	edit_view(req, &p, 200, p.src, NULL, NULL);
+}
+
+static void edit_post(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	post_ref p;
+	if (!load_post(req, db, &p) || !may_change(req, &p))
+		return;
+	const char *body = http_form(req, "body"), *action = http_form(req, "action");
+	rendered rb;
+	const char *problem = render_body(req, db, p.thread.space.id, body, &rb);
+	if (problem && !*problem)
+		return;
+	if (problem) {
+		edit_view(req, &p, 422, body ? body : "", NULL, problem);
+		return;
+	}
+	if (action && !strcmp(action, "preview")) {
+		edit_view(req, &p, 200, body, rb.md.html, NULL);
+		return;
+	}
+	long long now = (long long)clock_now();
+	if (strcmp(body, p.src)) {
+		/* The old version becomes a revision; mentions are recomputed, but
+		 * only people newly mentioned would be notified by a new post, so
+		 * an edit notifies nobody. */
+		bool ok = db_begin(db) &&
+			db_exec(db,
+			        "INSERT INTO post_revisions (post_id, body_src, created_at, replaced_at)"
+			        " SELECT id, body_src, coalesce(edited_at, created_at), to_timestamp($2)"
+			        " FROM posts WHERE id = $1",
+			        2, (const char *[]){num(a, p.id), num(a, now)}) &&
+			db_exec(db,
+			        "UPDATE posts SET body_src = $2, body_html = $3, body_text = $4,"
+			        " search = setweight(to_tsvector('english', CASE WHEN number = 1 THEN"
+			        " (SELECT title FROM threads WHERE id = thread_id) ELSE '' END), 'A') ||"
+			        " to_tsvector('english', $4), edited_at = to_timestamp($5) WHERE id = $1",
+			        5, (const char *[]){num(a, p.id), body, rb.md.html, rb.text, num(a, now)}) &&
+			db_exec(db, "DELETE FROM mentions WHERE post_id = $1", 1,
+			        (const char *[]){num(a, p.id)});
+		for (size_t i = 0; ok && i < rb.mentions.n; i++)
+			ok = db_exec(db, "INSERT INTO mentions (post_id, user_id) VALUES ($1, $2)"
+			                 " ON CONFLICT DO NOTHING", 2,
+			             (const char *[]){num(a, p.id), num(a, rb.mentions.ids[i])});
+		ok = ok && db_commit(db);
+		if (!ok) {
+			db_rollback(db);
+			http_db_error(req);
+			return;
+		}
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
+}
+
+static void delete_post(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	post_ref p;
+	if (!load_post(req, db, &p) || !may_change(req, &p))
+		return;
+	/* The post stays as a placeholder so replies still make sense; its
+	 * text leaves the page and the search index. Revisions remain for the
+	 * moderators. */
+	long long now = (long long)clock_now();
+	bool ok = db_begin(db) &&
+		db_exec(db,
+		        "INSERT INTO post_revisions (post_id, body_src, created_at, replaced_at)"
+		        " SELECT id, body_src, coalesce(edited_at, created_at), to_timestamp($2)"
+		        " FROM posts WHERE id = $1",
+		        2, (const char *[]){num(a, p.id), num(a, now)}) &&
+		db_exec(db,
+		        "UPDATE posts SET deleted_at = to_timestamp($2), body_src = '', body_html = '',"
+		        " body_text = '', search = ''::tsvector WHERE id = $1",
+		        2, (const char *[]){num(a, p.id), num(a, now)}) &&
+		db_exec(db, "DELETE FROM notifications WHERE post_id = $1", 1,
+		        (const char *[]){num(a, p.id)}) &&
+		db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
+}
+
+static void helpful_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	post_ref p;
+	if (!load_post(req, db, &p))
+		return;
+	if (p.author_id == u->id || p.deleted) {
+		http_error(req, 409, p.deleted ? "This post was deleted."
+		                               : "You cannot mark your own post as helpful.");
+		return;
+	}
+	/* A toggle: the same button adds and takes back. */
+	PGresult *r = db_q(db, "DELETE FROM reactions WHERE post_id = $1 AND user_id = $2 RETURNING 1",
+	                   num(a, p.id), num(a, u->id));
+	bool ok = r != NULL;
+	if (ok && PQntuples(r) == 0)
+		ok = db_exec(db, "INSERT INTO reactions (post_id, user_id, created_at)"
+		                 " VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING",
+		             3, (const char *[]){num(a, p.id), num(a, u->id),
+		                                 num(a, (long long)clock_now())});
+	PQclear(r);
+	if (!ok) {
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
+}
+
+static void revisions_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	post_ref p;
+	if (!load_post(req, db, &p))
+		return;
+	/* DESIGN §5: revisions are for the author and the space's moderators. */
+	if (p.author_id != u->id && p.thread.space.role < 2) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	PGresult *r = db_q(db,
+		"SELECT body_src, to_char(created_at AT TIME ZONE $2, 'FMMon FMDD, YYYY, FMHH12:MI am'),"
+		" to_char(replaced_at AT TIME ZONE $2, 'FMMon FMDD, YYYY, FMHH12:MI am')"
+		" FROM post_revisions WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
+		num(a, p.id), u->time_zone);
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(a);
+	set_space(v, a, &p.thread.space);
+	tv_set_str(v, "thread_id", num(a, p.thread.id));
+	tv_set_str(v, "thread_title", p.thread.title);
+	tv_set_int(v, "number", p.number);
+	tv_set_str(v, "current", p.deleted ? "(deleted)" : p.src);
+	tv *list = tv_set(v, "revisions", tv_list(a));
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *o = tv_push(list, tv_obj(a));
+		tv_set_str(o, "body", arena_strdup(a, db_val(r, i, 0)));
+		tv_set_str(o, "written", arena_strdup(a, db_val(r, i, 1)));
+		tv_set_str(o, "replaced", arena_strdup(a, db_val(r, i, 2)));
+	}
+	tv_set_bool(v, "has_revisions", PQntuples(r) > 0);
+	PQclear(r);
+	req->no_store = true;
+	http_render(req, 200, "post_revisions", "Earlier versions", v);
+}
+
+/* ---- thread actions: follow, pin, agenda ---- */
+
+static void follow_post(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	arena *a = req->a;
+	PGresult *r = db_q(db, "DELETE FROM follows WHERE user_id = $1 AND thread_id = $2 RETURNING 1",
+	                   num(a, u->id), num(a, t.id));
+	bool ok = r != NULL;
+	if (ok && PQntuples(r) == 0)
+		ok = db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)"
+		                 " ON CONFLICT DO NOTHING", 2,
+		             (const char *[]){num(a, u->id), num(a, t.id)});
+	PQclear(r);
+	if (!ok) {
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld", t.id));
+}
+
+static void pin_post(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	if (t.space.role < 2) {
+		http_error(req, 403, "Only the space's moderators pin threads. Nothing was changed.");
+		return;
+	}
+	if (!db_exec(db, "UPDATE threads SET pinned = NOT pinned WHERE id = $1", 1,
+	             (const char *[]){num(req->a, t.id)})) {
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, arena_sprintf(req->a, "/t/%lld", t.id));
+}
+
+static void agenda_link_post(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	thread_ref t;
+	if (!thread_from_path(req, db, &t, false))
+		return;
+	if (t.space.role < 2 || !t.space.offering_id) {
+		http_error(req, 403, "Only facilitators and directors link threads to sessions. "
+		                     "Nothing was changed.");
+		return;
+	}
+	const char *item = http_form(req, "agenda_item");
+	long long item_id = 0;
+	if (item && *item && !parse_id(item, &item_id)) {
+		http_error(req, 400, "Choose a session from the list.");
+		return;
+	}
+	/* The session must belong to the space's own offering. */
+	PGresult *r = db_q(db,
+		"UPDATE threads SET agenda_item_id = nullif($2::bigint, 0) WHERE id = $1"
+		" AND ($2::bigint = 0 OR EXISTS (SELECT 1 FROM agenda_items WHERE id = $2::bigint"
+		" AND offering_id = $3)) RETURNING id",
+		num(a, t.id), num(a, item_id), num(a, t.space.offering_id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	int n = PQntuples(r);
+	PQclear(r);
+	if (!n) {
+		http_error(req, 422, "That session is not on this offering's agenda. Nothing was changed.");
+		return;
+	}
+	http_redirect(req, arena_sprintf(a, "/t/%lld", t.id));
+}
+
+/* ---- people ---- */
+
+static void person_page(request *req)
+{
+	user *me = authz_require_user(req);
+	if (!me)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db(req);
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	/* A person is visible to those who share a space with them. */
+	PGresult *r = db_q(db,
+		"SELECT u.display_name, u.handle, u.profession, u.pronouns, u.track FROM users u"
+		" WHERE u.handle = $1 AND (u.id = $2 OR EXISTS (SELECT 1 FROM spaces s"
+		" WHERE s.kind <> 'group' AND cairn_space_role(u.id, s.id) >= 1"
+		" AND cairn_space_role($2, s.id) >= 1))",
+		http_param(req, "handle"), num(a, me->id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		http_error(req, 404, NULL);
+		return;
+	}
+	tv *v = tv_obj(a);
+	const char *name = arena_strdup(a, db_val(r, 0, 0));
+	tv_set_str(v, "name", name);
+	tv_set_str(v, "handle", arena_strdup(a, db_val(r, 0, 1)));
+	tv_set_str(v, "profession", accounts_profession_label(db_val(r, 0, 2)));
+	const char *pr = db_val(r, 0, 3);
+	tv_set(v, "pronouns", *pr ? tv_str(a, arena_strdup(a, pr)) : tv_null(a));
+	tv_set_str(v, "track", arena_strdup(a, db_val(r, 0, 4)));
+	PQclear(r);
+	http_render(req, 200, "person", name, v);
+}
+
+void forum_routes(router *r)
+{
+	router_add(r, "GET", "/spaces", spaces_page, "signed-in", "the spaces I can read");
+	router_add(r, "GET", "/s/:id", space_page, "space member", "a space's threads");
+	router_add(r, "POST", "/s/:id/read", mark_space_read_post, "space member",
+	           "mark everything in a space read");
+	router_add(r, "GET", "/s/:id/new", new_thread_page, "space member", "start a thread");
+	router_add(r, "POST", "/s/:id/threads", new_thread_post, "space member",
+	           "start a thread (or preview it)");
+	router_add(r, "GET", "/t/:id", thread_page, "space member", "a thread, paged");
+	router_add(r, "GET", "/t/:id/unread", thread_unread_page, "space member",
+	           "jump to the first unread post");
+	router_add(r, "GET", "/t/:id/p/:n", post_permalink, "space member", "one post's address");
+	router_add(r, "POST", "/t/:id/reply", reply_post, "space member", "reply (or preview)");
+	router_add(r, "POST", "/t/:id/follow", follow_post, "space member", "follow or unfollow");
+	router_add(r, "POST", "/t/:id/pin", pin_post, "space moderator", "pin or unpin");
+	router_add(r, "POST", "/t/:id/agenda", agenda_link_post, "space moderator",
+	           "attach the thread to an agenda session");
+	router_add(r, "GET", "/posts/:id/edit", edit_page, "post author", "edit form");
+	router_add(r, "POST", "/posts/:id/edit", edit_post, "post author", "save an edit (or preview)");
+	router_add(r, "POST", "/posts/:id/delete", delete_post, "post author",
+	           "delete (a placeholder stays)");
+	router_add(r, "POST", "/posts/:id/helpful", helpful_post, "space member",
+	           "mark helpful, or take it back");
+	router_add(r, "GET", "/posts/:id/revisions", revisions_page, "author, space moderator",
+	           "earlier versions of a post");
+	router_add(r, "GET", "/u/:handle", person_page, "shares a space", "a person");
+}
