@@ -182,7 +182,9 @@ static tv *agenda_days(arena *a, PGconn *db, const char *offering_id)
 		" to_char(a.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
 		" to_char(a.starts_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 		" to_char(a.ends_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" a.title, a.kind, a.faculty, a.tracks"
+		" a.title, a.kind, a.faculty, a.tracks,"
+		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
+		"  ORDER BY t.id LIMIT 1)"
 		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
 		" WHERE a.offering_id = $1 ORDER BY a.starts_at, a.id LIMIT 500",
 		offering_id);
@@ -217,6 +219,10 @@ static tv *agenda_days(arena *a, PGconn *db, const char *offering_id)
 		const char *faculty = db_val(r, i, 9);
 		tv_set(it, "faculty", *faculty ? tv_str(a, arena_strdup(a, faculty)) : tv_null(a));
 		bool tracks = db_val(r, i, 10)[0] == 't';
+		/* The discussion a facilitator attached to this session; only its
+		 * cohort can open it, others are asked to sign in. */
+		const char *thread = db_val(r, i, 11);
+		tv_set(it, "thread", *thread ? tv_str(a, arena_strdup(a, thread)) : tv_null(a));
 		tv_set_bool(it, "tracks", tracks);
 		tv *bl = tv_set(it, "breakouts", tv_list(a));
 		for (int j = 0; j < PQntuples(b); j++) {
