@@ -39,6 +39,21 @@ static void notice_quiet(void *arg, const PGresult *res)
 	(void)res;
 }
 
+/* Settings every connection has, also after a transparent reconnect. */
+static void setup_session(PGconn *c)
+{
+	PGresult *r = PQexec(c, "SET TIME ZONE 'UTC'; SET statement_timeout = '15s'");
+	PQclear(r);
+}
+
+/* Has the server closed this connection while it sat in the pool? Reading
+ * what is pending (a termination notice, then EOF) tells without a round
+ * trip. */
+static bool still_open(PGconn *c)
+{
+	return PQstatus(c) == CONNECTION_OK && PQconsumeInput(c) && PQstatus(c) == CONNECTION_OK;
+}
+
 PGconn *db_connect(const char *conninfo)
 {
 	PGconn *c = PQconnectdb(conninfo);
@@ -51,8 +66,7 @@ PGconn *db_connect(const char *conninfo)
 	}
 	/* NOTICEs (e.g. "relation already exists, skipping") are not errors. */
 	PQsetNoticeReceiver(c, notice_quiet, NULL);
-	PGresult *r = PQexec(c, "SET TIME ZONE 'UTC'; SET statement_timeout = '15s'");
-	PQclear(r);
+	setup_session(c);
 	return c;
 }
 
@@ -126,7 +140,7 @@ PGconn *db_acquire(db_pool *p)
 	s->conn = NULL;
 	pthread_mutex_unlock(&p->lock);
 
-	if (c && PQstatus(c) != CONNECTION_OK) {
+	if (c && !still_open(c)) {
 		PQfinish(c);
 		c = NULL;
 	}
@@ -182,10 +196,25 @@ bool db_broken(PGconn *conn)
 PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
 	last_sqlstate[0] = '\0';
+	bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
 	PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
+	/* A connection the server dropped since its last use (a restart, an
+	 * idle timeout) fails its first statement. Outside a transaction nothing
+	 * was half-done, so reconnect once and run it again. */
+	if (idle && PQstatus(conn) == CONNECTION_BAD) {
+		PQclear(r);
+		PQreset(conn);
+		if (PQstatus(conn) != CONNECTION_OK)
+			return NULL;
+		setup_session(conn);
+		r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+			return r;
+	}
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state)
 		strncpy(last_sqlstate, state, sizeof last_sqlstate - 1);

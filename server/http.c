@@ -387,6 +387,36 @@ static const char *client_address(request *req, const struct mg_request_info *ri
 	return arena_strdup(req->a, peer);
 }
 
+/* Percent-decode a request path strictly: a malformed escape, a NUL or
+ * other control byte, or invalid UTF-8 makes the whole path invalid (NULL).
+ * "%2F" decodes to '/', which the router then treats as a separator; no
+ * route maps to the file system except /static/, which refuses "..". */
+static const char *decode_path(arena *a, const char *raw)
+{
+	size_t n = strlen(raw);
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)raw[i];
+		if (c == '%') {
+			if (i + 2 >= n)
+				return NULL;
+			char hex[3] = {raw[i + 1], raw[i + 2], 0};
+			if (!hex[0] || !hex[1] || !strchr("0123456789abcdefABCDEF", hex[0]) ||
+			    !strchr("0123456789abcdefABCDEF", hex[1]))
+				return NULL;
+			c = (unsigned char)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return NULL;
+		*o++ = (char)c;
+	}
+	*o = '\0';
+	if (!utf8_valid(out, (size_t)(o - out)))
+		return NULL;
+	return out;
+}
+
 static void access_log(request *req)
 {
 	int64_t us = clock_monotonic_us() - req->start_us;
@@ -408,7 +438,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	req.method = ri->request_method;
 	req.head = !strcmp(ri->request_method, "HEAD");
 	req.secure = ri->is_ssl;
-	req.path = ri->local_uri ? ri->local_uri : "/";
+	const char *raw_path = ri->local_uri ? ri->local_uri : "/";
 	req.status = 200;
 	buf_init(&req.out, req.a, RESPONSE_MAX);
 	buf_init(&req.headers, req.a, 64 * 1024);
@@ -430,7 +460,9 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	const char *cookie = http_header(&req, "Cookie");
 	const char *allow = NULL;
 
-	if (!utf8_valid(req.path, strlen(req.path))) {
+	req.path = decode_path(req.a, raw_path);
+	if (!req.path) {
+		req.path = "(malformed)";
 		http_error(&req, 400, "The address is not valid text.");
 		goto send;
 	}
@@ -523,7 +555,9 @@ bool http_start(app *application)
 		"tcp_nodelay", "1",
 		"request_timeout_ms", timeout,
 		"max_request_size", "16384",
-		"decode_url", "yes",
+		/* Cairn decodes paths itself (decode_path): CivetWeb's decoder
+		 * turns %00 into a terminator that silently cuts the path. */
+		"decode_url", "no",
 		"enable_directory_listing", "no",
 		NULL,
 	};

@@ -45,23 +45,22 @@ static const char *format_label(const char *format)
 	return !strcmp(format, "in_person") ? "In person" : "Live online";
 }
 
-/* Split text on blank lines into a list of paragraphs. */
+/* Split text into paragraphs: one per line, blank lines ignored. Course
+ * texts keep list items ("- 3.50 credit(s) ...") on lines of their own. */
 static tv *paragraphs(arena *a, const char *text)
 {
 	tv *list = tv_list(a);
 	const char *p = text;
 	while (*p) {
-		const char *end = strstr(p, "\n\n");
+		const char *end = strchr(p, '\n');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
-		while (n && (p[n - 1] == '\n' || p[n - 1] == ' '))
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\r'))
 			n--;
 		if (n)
 			tv_push(list, tv_strn(a, arena_strndup(a, p, n), n));
 		if (!end)
 			break;
-		p = end + 2;
-		while (*p == '\n')
-			p++;
+		p = end + 1;
 	}
 	return list;
 }
@@ -121,7 +120,8 @@ static void home_page(request *req)
 			tv *cv = tv_push(courses, tv_obj(a));
 			tv_set_str(cv, "position", arena_strdup(a, db_val(c, j, 2)));
 			tv_set_str(cv, "title", arena_strdup(a, db_val(c, j, 4)));
-			tv_set_str(cv, "tagline", arena_strdup(a, db_val(c, j, 5)));
+			const char *tagline = db_val(c, j, 5);
+			tv_set(cv, "tagline", *tagline ? tv_str(a, arena_strdup(a, tagline)) : tv_null(a));
 			tv_set_bool(cv, "announced", db_val(c, j, 6)[0] == 't');
 			tv *offs = tv_set(cv, "offerings", tv_list(a));
 			for (int k = 0; k < PQntuples(o); k++) {
