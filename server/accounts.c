@@ -189,14 +189,10 @@ bool accounts_create(PGconn *db, arena *a, const account_fields *f, const char *
 		8, (const char *[]){f->email, f->handle, f->display_name, f->profession, f->pronouns,
 		                    f->time_zone, f->track, f->is_admin ? "true" : "false"});
 	if (!r) {
-		if (!strcmp(db_last_sqlstate(), "23505")) {
-			PGresult *c = db_q(db, "SELECT 1 FROM users WHERE lower(email) = lower($1)",
-			                   f->email);
-			bool email_taken = c && PQntuples(c) > 0;
-			PQclear(c);
-			*conflict = email_taken ? "An account with this email address already exists."
-			                        : "That handle is taken. Please choose another.";
-		}
+		if (!strcmp(db_last_sqlstate(), "23505"))
+			*conflict = !strcmp(db_last_constraint(), "users_email_lower")
+			                ? "An account with this email address already exists."
+			                : "That handle is taken. Please choose another.";
 		return false;
 	}
 	*user_id = atoll(db_val(r, 0, 0));
@@ -711,7 +707,11 @@ static void password_post(request *req)
 		return;
 	}
 	long long now = (long long)clock_now();
-	const char *key = arena_sprintf(req->a, "email:%s", u->email);
+	/* The same counter as sign-in's, which folds the email to lower case. */
+	char *key = arena_sprintf(req->a, "email:%s", u->email);
+	for (char *k = key; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			*k = (char)(*k - 'A' + 'a');
 	int wait = auth_throttle_wait(db, key, AUTH_FREE_FAILURES_EMAIL, now);
 	if (wait) {
 		if (wait < 0)

@@ -136,7 +136,7 @@ void auth_too_many(request *req, int seconds)
 /* A local path to return to after signing in, or "/home". */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 500)
+	if (!http_local_path(next))
 		return "/home";
 	return next;
 }

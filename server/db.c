@@ -11,6 +11,7 @@
 #include "cairn/log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct db_pool {
 };
 
 static _Thread_local char last_sqlstate[6];
+static _Thread_local char last_constraint[64];
 
 static void notice_quiet(void *arg, const PGresult *res)
 {
@@ -188,6 +190,11 @@ const char *db_last_sqlstate(void)
 	return last_sqlstate;
 }
 
+const char *db_last_constraint(void)
+{
+	return last_constraint;
+}
+
 bool db_broken(PGconn *conn)
 {
 	return !conn || PQstatus(conn) != CONNECTION_OK;
@@ -196,6 +203,7 @@ bool db_broken(PGconn *conn)
 PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
 	last_sqlstate[0] = '\0';
+	last_constraint[0] = '\0';
 	bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
 	PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
@@ -216,8 +224,10 @@ PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const
 			return r;
 	}
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
 	if (state)
 		strncpy(last_sqlstate, state, sizeof last_sqlstate - 1);
+	snprintf(last_constraint, sizeof last_constraint, "%s", constraint ? constraint : "");
 	/* Constraint violations are answered to the user by the caller; they
 	 * are expected, so they are not logged as errors. */
 	if (!state || strncmp(state, "23", 2))

@@ -153,11 +153,24 @@ void http_send(request *req, int status, const char *content_type, const char *b
 	req->responded = true;
 }
 
+bool http_local_path(const char *p)
+{
+	/* "//host" and "/\host" name another host, and browsers drop TAB, CR
+	 * and LF inside URLs ("/\t/host" becomes "//host"): only printable
+	 * ASCII without backslashes, starting with exactly one '/'. */
+	if (!p || p[0] != '/' || p[1] == '/' || strlen(p) > 1000)
+		return false;
+	for (const unsigned char *s = (const unsigned char *)p; *s; s++)
+		if (*s <= 0x20 || *s >= 0x7f || *s == '\\')
+			return false;
+	return true;
+}
+
 void http_redirect(request *req, const char *location)
 {
 	/* Only local paths: an open redirect would let links on Cairn lead
 	 * anywhere. */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	if (!http_local_path(location))
 		location = "/";
 	req->status = 303;
 	req->content_type = "text/plain; charset=utf-8";

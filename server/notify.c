@@ -92,8 +92,10 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 {
 	char u[24];
 	snprintf(u, sizeof u, "%lld", (long long)user_id);
-	PGresult *r = db_q(db, "SELECT count(*) FROM notifications WHERE user_id = $1"
-	                       " AND read_at IS NULL", u);
+	/* Only what the person can still open (an enrollment may have ended). */
+	PGresult *r = db_q(db, "SELECT count(*) FROM notifications n JOIN threads t ON t.id = n.thread_id"
+	                       " WHERE n.user_id = $1 AND n.read_at IS NULL"
+	                       " AND cairn_space_role($1, t.space_id) >= 1", u);
 	if (!r)
 		return -1;
 	int n = atoi(db_val(r, 0, 0));

@@ -44,10 +44,20 @@ char *search_snippet_html(arena *a, const char *text)
 	return b.data;
 }
 
+/* A real calendar date written YYYY-MM-DD, years 1900-2999. */
 static bool valid_date(const char *d)
 {
-	return d && strlen(d) == 10 && d[4] == '-' && d[7] == '-' &&
-	       strspn(d, "0123456789-") == 10;
+	if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return false;
+	int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || day < 1 || day > days[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && day == 29 && !leap);
 }
 
 static void search_page(request *req)

@@ -118,7 +118,7 @@ static bool load_session(request *req, const char *cookie)
 		return true;
 	}
 	uint8_t hash[CRYPTO_HASH_BYTES];
-	crypto_digest(raw, CRYPTO_TOKEN_BYTES, hash);
+	crypto_digest(raw, COOKIE_RAW_BYTES, hash);
 	PGconn *db = http_db(req);
 	if (!db) {
 		sodium_memzero(raw, sizeof raw);
@@ -277,7 +277,7 @@ bool session_create(request *req, PGconn *db, int64_t user_id, const uint8_t *jm
 	uint8_t wrap[CRYPTO_WRAP_BYTES];
 	crypto_random(raw, sizeof raw);
 	crypto_random(csrf, sizeof csrf);
-	crypto_digest(raw, CRYPTO_TOKEN_BYTES, hash);
+	crypto_digest(raw, COOKIE_RAW_BYTES, hash);
 	const uint8_t *skey = raw + CRYPTO_TOKEN_BYTES;
 
 	PGresult *r = db_q0(db, "SELECT nextval('web_sessions_id_seq')");

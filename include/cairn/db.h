@@ -58,6 +58,9 @@ void db_rollback(PGconn *conn);
 /* The SQLSTATE of the last failed db_query on this thread ("" if none):
  * lets callers tell a unique violation (23505) from a real fault. */
 const char *db_last_sqlstate(void);
+/* The constraint a failed query violated ("" if none): tells which unique
+ * index a duplicate hit, without a query in the aborted transaction. */
+const char *db_last_constraint(void);
 
 /* true if the connection is unusable (the caller answers 503, not 500). */
 bool db_broken(PGconn *conn);

@@ -111,7 +111,10 @@ void http_render(request *req, int status, const char *name, const char *title, 
 /* A response that is not an HTML page (JSON, plain text, metrics). */
 void http_send(request *req, int status, const char *content_type, const char *body,
                size_t len);
-/* 303 See Other to a local path (POST-redirect-GET). */
+/* Is p a path on this site that is safe to redirect to? */
+bool http_local_path(const char *p);
+/* 303 See Other to a local path (POST-redirect-GET); anything else
+ * redirects to "/". */
 void http_redirect(request *req, const char *location);
 /* The error page for status (400, 403, 404, 405, 413, 500, 503, ...);
  * message may be NULL for the standard wording. */

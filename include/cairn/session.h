@@ -3,7 +3,8 @@
  * CSRF tokens (DESIGN §6 "Sessions", §7).
  *
  * The session cookie carries a random 32-byte token and a random 32-byte
- * session key (base64url, 86 characters). The server keeps BLAKE2b(token),
+ * session key (base64url, 86 characters). The server keeps BLAKE2b of both
+ * (so a cookie with either half changed finds no session),
  * the expiry, a CSRF secret and the journal master key wrapped under the
  * session key; the session key itself is never stored, so a database dump
  * cannot open the wrapped journal key.
