@@ -8,6 +8,7 @@
 #include "cairn/accounts.h"
 #include "cairn/assets.h"
 #include "cairn/auth.h"
+#include "cairn/catalog.h"
 #include "cairn/clock.h"
 #include "cairn/config.h"
 #include "cairn/db.h"
@@ -57,6 +58,7 @@ static void add_routes(router *r)
 	series_routes(r);
 	auth_routes(r);
 	accounts_routes(r);
+	catalog_routes(r);
 	home_routes(r);
 	enroll_routes(r);
 	teams_routes(r);
