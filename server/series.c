@@ -27,10 +27,10 @@ void series_routes(router *r)
 const char *series_zone_name(const char *zone)
 {
 	static const struct { const char *zone, *name; } names[] = {
-		{"America/New_York", "Eastern Time (US)"},
-		{"America/Chicago", "Central Time (US)"},
-		{"America/Denver", "Mountain Time (US)"},
-		{"America/Los_Angeles", "Pacific Time (US)"},
+		{"America/New_York", "US Eastern Time"},
+		{"America/Chicago", "US Central Time"},
+		{"America/Denver", "US Mountain Time"},
+		{"America/Los_Angeles", "US Pacific Time"},
 		{"Europe/London", "UK time"},
 		{"UTC", "UTC"},
 	};

@@ -10,7 +10,7 @@
 /* Register GET / and GET /offerings/:slug. */
 void series_routes(router *r);
 
-/* A friendly name for an IANA zone ("Eastern Time (US)"); the zone itself
+/* A friendly name for an IANA zone ("US Eastern Time"); the zone itself
  * when it has no friendly name. */
 const char *series_zone_name(const char *zone);
 
