@@ -195,8 +195,14 @@ bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *
 bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id,
                          const char *profession, long long now)
 {
-	PGresult *r = db_q(db, "SELECT (data->>'offering_id')::bigint, data->>'role' FROM tokens"
-	                       " WHERE id = $1 AND data ? 'offering_id'", num(a, token_id));
+	PGresult *r = db_q(db, "SELECT (data->>'offering_id')::bigint, data->>'role',"
+	                       " coalesce(data->>'import' = 'true', false), data->>'fee_category',"
+	                       " coalesce((SELECT t.id FROM teams t WHERE t.state <> 'cancelled'"
+	                       " AND t.id = (data->>'team_id')::bigint), 0),"
+	                       " data->>'price_kind' = 'early',"
+	                       " coalesce((data->>'course_fee_cents')::bigint, 0),"
+	                       " coalesce((data->>'processing_fee_cents')::bigint, 0)"
+	                       " FROM tokens WHERE id = $1 AND data ? 'offering_id'", num(a, token_id));
 	if (!r)
 		return false;
 	if (PQntuples(r) == 0) {
@@ -205,13 +211,24 @@ bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id
 	}
 	int64_t offering_id = atoll(db_val(r, 0, 0));
 	const char *role = arena_strdup(a, db_val(r, 0, 1));
+	/* An import (enroll_import.c) stands for a place already taken and paid
+	 * in the registration portal: confirmed, in the portal's category, at
+	 * the individual price quoted when it was imported, in its team. */
+	bool imported = db_val(r, 0, 2)[0] == 't' && *db_val(r, 0, 3);
+	const char *category = imported ? arena_strdup(a, db_val(r, 0, 3))
+	                                : fees_default_category(profession);
+	int64_t team_id = imported ? atoll(db_val(r, 0, 4)) : 0;
+	fee_quote q = {.early = db_val(r, 0, 5)[0] == 't', .course_fee_cents = atoll(db_val(r, 0, 6)),
+	               .processing_cents = atoll(db_val(r, 0, 7))};
+	q.total_cents = q.course_fee_cents + q.processing_cents;
 	PQclear(r);
 	if (!strcmp(role, "facilitator") || !strcmp(role, "director"))
 		return enroll_staff(db, offering_id, user_id, role, now);
 	int64_t eid;
-	enroll_result res = enroll_learner(db, a, offering_id, user_id,
-	                                   fees_default_category(profession), "pending_payment",
-	                                   "invite", 1, 0, NULL, now, false, &eid);
+	enroll_result res = enroll_learner(db, a, offering_id, user_id, category,
+	                                   imported ? "confirmed" : "pending_payment",
+	                                   imported ? "import" : "invite", 1, team_id,
+	                                   imported ? &q : NULL, now, false, &eid);
 	return res == ENROLL_OK || res == ENROLL_ALREADY;
 }
 

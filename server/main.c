@@ -14,6 +14,7 @@
 #include "cairn/db.h"
 #include "cairn/demo.h"
 #include "cairn/enroll.h"
+#include "cairn/enroll_import.h"
 #include "cairn/forum.h"
 #include "cairn/home.h"
 #include "cairn/http.h"
@@ -61,6 +62,7 @@ static void add_routes(router *r)
 	catalog_routes(r);
 	home_routes(r);
 	enroll_routes(r);
+	enroll_import_routes(r);
 	teams_routes(r);
 	forum_routes(r);
 	notify_routes(r);
