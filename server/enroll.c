@@ -821,7 +821,8 @@ static void admin_enrollments_page(request *req)
 		tv_set_str(e, "name", arena_strdup(a, db_val(r, i, 1)));
 		tv_set_str(e, "email", arena_strdup(a, db_val(r, i, 2)));
 		tv_set_str(e, "role", arena_strdup(a, db_val(r, i, 3)));
-		tv_set_str(e, "state", !strcmp(state, "pending_payment") ? "waiting for payment" : state);
+		tv_set_str(e, "state", !strcmp(state, "pending_payment") ? "waiting for payment"
+		                       : arena_strdup(a, state));
 		tv_set_bool(e, "pending", !strcmp(state, "pending_payment"));
 		tv_set_str(e, "category", arena_strdup(a, db_val(r, i, 5)));
 		tv_set_str(e, "amount", money_format(a, amount));

@@ -60,11 +60,14 @@ bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *
 /* Is the offering open for registration at now? (false also on DB error) */
 bool enroll_is_open(PGconn *db, int64_t offering_id, long long now, bool *db_failed);
 
-/* After someone signs up from an invitation issued for an offering (by
- * its director or a facilitator): give them the role it names. A learner
- * is enrolled pending payment in the fee category of their profession,
- * without the capacity check (staff invited them on purpose). No-op for
- * an invitation without an offering. Inside the caller's transaction. */
+/* After someone signs up from an invitation issued for an offering: give
+ * them what it names. Staff invitations (by a director or facilitator)
+ * grant the role; a learner invited by staff is enrolled pending payment in
+ * the fee category of their profession, without the capacity check (staff
+ * invited them on purpose). An invitation from an enrollment import
+ * ("import": true) carries the category, team and price the portal
+ * recorded, and enrolls the person confirmed. No-op for an invitation
+ * without an offering. Inside the caller's transaction. */
 bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id,
                          const char *profession, long long now);
 
