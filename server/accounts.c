@@ -915,7 +915,30 @@ static void admin_invite_revoke_post(request *req)
 		return;
 	}
 	PGconn *db = http_db(req);
-	if (!db || !token_revoke(db, id, (long long)clock_now())) {
+	if (!db) {
+		http_db_error(req);
+		return;
+	}
+	/* Only invitations are withdrawn here; other tokens have their own
+	 * owners (reset links, team invitations). */
+	PGresult *r = db_q(db, "SELECT consumed_at IS NULL AND revoked_at IS NULL FROM tokens"
+	                       " WHERE id = $1 AND purpose = 'invite'", num(req, id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	int found = PQntuples(r);
+	bool waiting = found && db_val(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!found) {
+		http_error(req, 404, "There is no such invitation.");
+		return;
+	}
+	if (!waiting) {
+		http_error(req, 409, "This invitation was already accepted or withdrawn.");
+		return;
+	}
+	if (!token_revoke(db, id, (long long)clock_now())) {
 		http_db_error(req);
 		return;
 	}

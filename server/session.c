@@ -192,6 +192,10 @@ static bool load_session(request *req, const char *cookie)
 
 bool session_before(request *req)
 {
+	/* Static files are the same for everyone and cacheable: reading the
+	 * session would only mark them no-store. */
+	if (!strncmp(req->path, "/static/", 8))
+		return true;
 	const char *cookie = http_cookie(req, SESSION_COOKIE);
 	if (cookie && !load_session(req, cookie)) {
 		http_db_error(req);
