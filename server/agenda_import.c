@@ -287,7 +287,10 @@ static date_result parse_date(arena *a, const char *s, size_t n, size_t i, char 
 		return DATE_BAD;
 	}
 ok:
-	snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
+	/* The ranges checked above keep this within 10 characters; the casts
+	 * tell the compiler so. */
+	snprintf(iso, 11, "%04d-%02d-%02d", (unsigned short)y % 10000u, (unsigned char)m % 100u,
+	         (unsigned char)d % 100u);
 	return DATE_OK;
 }
 
