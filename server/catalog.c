@@ -33,7 +33,7 @@ enum {
 	MAX_CAPACITY = 100000,
 	MAX_TEAM = 1000,
 	MAX_FEE_CATEGORIES = 32,
-	MAX_DAYS = 366,          /* days of one offering shown in a day picker */
+	MAX_DAYS = 366,          /* the longest offering, in days */
 	BOOL_OID = 16,           /* PostgreSQL's type oid for boolean */
 };
 #define MAX_CENTS 100000000LL   /* $1,000,000 */
@@ -114,17 +114,12 @@ static const char *path_id(request *req)
 {
 	const char *s = http_param(req, "id");
 	size_t n = s ? strlen(s) : 0;
-	if (!n || n > 18 || s[0] == '0') {
+	bool ok = n && n <= 18 && s[0] != '0';
+	for (size_t i = 0; ok && i < n; i++)
+		ok = is_digit(s[i]);
+	if (!ok)
 		http_error(req, 404, NULL);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!is_digit(s[i])) {
-			http_error(req, 404, NULL);
-			return NULL;
-		}
-	}
-	return s;
+	return ok ? s : NULL;
 }
 
 /* The admin's database connection, or NULL once the request is answered
@@ -203,6 +198,17 @@ static int clock_minutes(const char *s)
 		return -1;
 	int h = atoi(s), m = atoi(s + 3);
 	return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+/* A checked YYYY-MM-DD as "Wednesday, May 13, 2026". */
+static const char *long_date(arena *a, const char *iso)
+{
+	struct tm tm = {.tm_year = atoi(iso) - 1900, .tm_mon = atoi(iso + 5) - 1,
+	                .tm_mday = atoi(iso + 8), .tm_hour = 12};
+	timegm(&tm);   /* fills in the weekday */
+	char out[64];
+	strftime(out, sizeof out, "%A, %B %-d, %Y", &tm);
+	return arena_strdup(a, out);
 }
 
 static const char *clock12(arena *a, int minutes)
@@ -1716,9 +1722,8 @@ static void import_view(request *req, int status, const offering_head *h, const 
 			tv_set(d, "date", *label ? tv_str(a, label) : tv_null(a));
 			items = tv_set(d, "items", tv_list(a));
 			if (*it->date && *iso && strcmp(it->date, iso))
-				tv_push(dates, tv_strf(a, "The text dates Day %d %s, but this offering's "
-				                          "Day %d is %s: the items go on the offering's day.",
-				                       cur, it->date, cur, label));
+				tv_push(dates, tv_strf(a, "Day %d: %s in the text, %s here.", cur,
+				                       long_date(a, it->date), label));
 		}
 		tv *o = tv_push(items, tv_obj(a));
 		tv_set_str(o, "start", clock12(a, it->start_min));
@@ -1738,6 +1743,7 @@ static void import_view(request *req, int status, const offering_head *h, const 
 	}
 	size_t dropped = p ? p->n_problems_dropped : 0;
 	tv_set(v, "more_problems", dropped ? tv_int(a, (long long)dropped) : tv_null(a));
+	tv_set_bool(v, "has_date_notes", dates->n > 0);
 	tv_set_bool(v, "has_problems", n_problems > 0);
 	tv_set_int(v, "n_items", (long long)n_items);
 	tv_set_int(v, "n_problems", (long long)(n_problems + dropped));

@@ -435,6 +435,21 @@ describe('an admin builds the catalogue through the forms', () => {
     assert.doesNotMatch(r.body, /name="confirm" value="1"/, 'no import button');
   });
 
+  test('pasted into another run, the items go on that run\'s days and the preview says so',
+    async () => {
+      const upcoming = psql(`SELECT id FROM offerings WHERE slug = 'core-practice-upcoming'`);
+      const first = psql(`SELECT to_char(starts_on, 'FMDay, FMMonth FMDD, YYYY')
+                          FROM offerings WHERE id = $1`, [upcoming]);
+      const before = catalogue();
+      const r = await send(admin, `/admin/offerings/${upcoming}/agenda/import`,
+        { schedule: SCHEDULE, confirm: '0' });
+      assert.equal(r.status, 200);
+      assert.equal(catalogue(), before);
+      assert.match(textOf(r.body), new RegExp(
+        `Day 1: Wednesday, May 13, 2026 in the text, ${first} here\\.`));
+      assert.match(r.body, /value="append" checked/, 'an agenda with items is added to by default');
+    });
+
   test('unknown ids are 404, for GET and POST alike', async () => {
     for (const path of ['/admin/series/999999999', '/admin/series/999999999/courses/new',
       '/admin/courses/999999999', '/admin/courses/999999999/offerings/new',
