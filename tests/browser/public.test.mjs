@@ -33,7 +33,7 @@ const PAGES = [
       const item = page.locator('li.agenda-item', { hasText: 'Delivering Serious News -- Practice' });
       await visible(item);
       assert.equal(norm(await item.locator('.agenda-time').innerText()), '11:15 am–1:00 pm');
-      await visible(page.locator('li.agenda-item', { hasText: 'Pain' }).locator('.breakouts li').first());
+      await visible(page.locator('li.agenda-item', { hasText: 'Pain' }).locator('.breakouts .track').first());
       const fees = page.getByRole('table', { name: /Course fee by role/ });
       await visible(fees);
       assert.equal(await fees.locator('tbody tr').count(), 7);
