@@ -756,11 +756,8 @@ static void session_revoke_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	long long id;
-	const char *ids = http_param(req, "id");
-	char *end;
-	id = strtoll(ids, &end, 10);
-	if (*end || id <= 0) {
+	long long id = 0;
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -908,9 +905,9 @@ static void admin_invite_revoke_post(request *req)
 {
 	if (!authz_require_admin(req))
 		return;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
-	if (*end || id <= 0) {
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -995,9 +992,9 @@ static void admin_user_reset_post(request *req)
 	user *admin = authz_require_admin(req);
 	if (!admin)
 		return;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
-	if (*end || id <= 0) {
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}

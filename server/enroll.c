@@ -511,14 +511,14 @@ static void enrollment_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
 	PGconn *db = http_db(req);
 	if (!db) {
 		http_db_error(req);
 		return;
 	}
-	if (*end || id <= 0) {
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -591,14 +591,14 @@ static void enrollment_cancel_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
 	PGconn *db = http_db(req);
 	if (!db) {
 		http_db_error(req);
 		return;
 	}
-	if (*end || id <= 0) {
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -661,14 +661,14 @@ static void admin_enrollment_confirm_post(request *req)
 	if (!authz_require_admin(req))
 		return;
 	arena *a = req->a;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
 	PGconn *db = http_db(req);
 	if (!db) {
 		http_db_error(req);
 		return;
 	}
-	if (*end || id <= 0) {
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -765,14 +765,14 @@ static void admin_enrollments_page(request *req)
 	if (!authz_require_admin(req))
 		return;
 	arena *a = req->a;
-	char *end;
-	long long id = strtoll(http_param(req, "id"), &end, 10);
+	long long id = 0;
+	bool id_ok = http_parse_id(http_param(req, "id"), &id);
 	PGconn *db = http_db(req);
 	if (!db) {
 		http_db_error(req);
 		return;
 	}
-	if (*end || id <= 0) {
+	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
 	}

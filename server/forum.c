@@ -27,11 +27,7 @@ static const char *num(arena *a, long long v)
 
 static bool parse_id(const char *s, long long *out)
 {
-	char *end;
-	if (!s || !*s || strlen(s) > 18)
-		return false;
-	*out = strtoll(s, &end, 10);
-	return !*end && *out > 0;
+	return http_parse_id(s, out);
 }
 
 int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id)
@@ -179,6 +175,33 @@ static bool resolve_mention(void *p, const char *handle)
 	return ok;
 }
 
+/* Does s hold anything visible? White space and the invisible or space-like
+ * code points people paste (no-break, zero-width, ideographic spaces, the
+ * byte-order mark) do not count. */
+static bool has_visible_text(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u) {
+		if (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r') {
+			u++;
+		} else if (u[0] == 0xC2 && u[1] == 0xA0) {                   /* U+00A0 */
+			u += 2;
+		} else if (u[0] == 0xE2 && u[1] == 0x80 &&
+		           (u[2] <= 0x8F || u[2] == 0xAF)) {                  /* U+2000-200F, 202F */
+			u += 3;
+		} else if (u[0] == 0xE2 && u[1] == 0x81 && (u[2] == 0x9F || u[2] == 0xA0)) {
+			u += 3;                                                 /* U+205F, U+2060 */
+		} else if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) {   /* U+3000 */
+			u += 3;
+		} else if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {   /* U+FEFF */
+			u += 3;
+		} else {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The private-use characters search snippets use as highlight markers are
  * removed from what people write, so nobody can forge a highlight. */
 static char *strip_sentinels(arena *a, const char *s, size_t len)
@@ -211,8 +234,7 @@ static const char *render_body(request *req, PGconn *db, long long space_id, con
 	if (!body)
 		return "Write something first.";
 	size_t len = strlen(body);
-	size_t lead = strspn(body, " \t\n\r");
-	if (lead == len)
+	if (!has_visible_text(body))
 		return "Write something first.";
 	if (len > MARKDOWN_MAX_BYTES)
 		return arena_sprintf(req->a, "Posts can be at most %d KB long; this one is %zu KB.",
@@ -527,7 +549,7 @@ static void new_thread_post(request *req)
 	if (problem && !*problem)
 		return;
 	size_t tlen = title ? strlen(title) : 0;
-	if (!problem && (!title || strspn(title, " \t") == tlen))
+	if (!problem && (!title || !has_visible_text(title)))
 		problem = "Give the thread a title.";
 	if (!problem && (utf8_length(title, tlen) > FORUM_TITLE_MAX_CHARS || strchr(title, '\n')))
 		problem = "Titles are one line of at most 200 characters.";

@@ -102,6 +102,15 @@ static const char *default_message(int status)
 	}
 }
 
+bool http_parse_id(const char *s, long long *out)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 18 || s[0] == '0' || strspn(s, "0123456789") != n)
+		return false;
+	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
 const char *http_header(request *req, const char *name)
 {
 	return mg_get_header(req->conn, name);

@@ -92,10 +92,13 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 {
 	char u[24];
 	snprintf(u, sizeof u, "%lld", (long long)user_id);
-	/* Only what the person can still open (an enrollment may have ended). */
+	/* Only what the person can still open: an enrollment may have ended, a
+	 * moderator may have hidden the thread or the post. */
 	PGresult *r = db_q(db, "SELECT count(*) FROM notifications n JOIN threads t ON t.id = n.thread_id"
+	                       " JOIN posts p ON p.id = n.post_id"
 	                       " WHERE n.user_id = $1 AND n.read_at IS NULL"
-	                       " AND cairn_space_role($1, t.space_id) >= 1", u);
+	                       " AND cairn_space_role($1, t.space_id) >= 1"
+	                       " AND NOT t.hidden AND NOT p.hidden AND p.deleted_at IS NULL", u);
 	if (!r)
 		return -1;
 	int n = atoi(db_val(r, 0, 0));
@@ -113,6 +116,7 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
 		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.id < $4::bigint)"
 		" AND cairn_space_role($1, t.space_id) >= 1"
+		" AND NOT t.hidden AND NOT p.hidden AND p.deleted_at IS NULL"
 		" ORDER BY n.id DESC LIMIT $2",
 		num(a, user_id), num(a, limit), zone, num(a, before));
 	if (!r)

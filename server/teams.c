@@ -33,11 +33,7 @@ static const char *num(arena *a, long long v)
 
 static bool parse_id(const char *s, long long *out)
 {
-	char *end;
-	if (!s || !*s)
-		return false;
-	*out = strtoll(s, &end, 10);
-	return !*end && *out > 0;
+	return http_parse_id(s, out);
 }
 
 /* ---- the registration form ---- */

@@ -95,6 +95,10 @@ void http_stop(app *application);
  * reach: the handler should call http_db_error and return. */
 PGconn *http_db(request *req);
 
+/* An id as it appears in a path: 1 to 18 digits, no sign, no leading
+ * zero, no spaces. false otherwise (answer 404). */
+bool http_parse_id(const char *s, long long *out);
+
 /* Header value or NULL. */
 const char *http_header(request *req, const char *name);
 const char *http_param(request *req, const char *name);   /* route parameter */
