@@ -168,7 +168,7 @@ const char *accounts_check(PGconn *db, arena *a, account_fields *f)
 		return "Choose the track you practise in: adult, pediatric, or both.";
 	if (!f->time_zone || !*f->time_zone || strlen(f->time_zone) > 64)
 		return "Choose your time zone.";
-	PGresult *r = db_q(db, "SELECT 1 FROM pg_timezone_names WHERE name = $1", f->time_zone);
+	PGresult *r = db_q(db, "SELECT 1 FROM time_zones WHERE name = $1", f->time_zone);
 	if (!r)
 		return "Cairn cannot check the time zone right now. Please try again.";
 	bool known = PQntuples(r) > 0;

@@ -339,7 +339,7 @@ static int zone_known(PGconn *db, const char *zone)
 {
 	if (!*zone || strlen(zone) > 64)
 		return 0;
-	PGresult *r = db_q(db, "SELECT 1 FROM pg_timezone_names WHERE name = $1", zone);
+	PGresult *r = db_q(db, "SELECT 1 FROM time_zones WHERE name = $1", zone);
 	if (!r)
 		return -1;
 	int known = PQntuples(r) > 0;

@@ -120,6 +120,12 @@ static PGconn *connect_and_migrate(const config *cfg)
 		PQfinish(db);
 		return NULL;
 	}
+	/* The zone list follows the PostgreSQL in use (sql/005_time_zones.sql). */
+	if (!db_exec(db,
+	             "INSERT INTO time_zones SELECT DISTINCT name FROM pg_timezone_names"
+	             " ON CONFLICT DO NOTHING",
+	             0, NULL))
+		log_warn("could not refresh the time zone list; the one from the last start stays");
 	return db;
 }
 
