@@ -227,11 +227,9 @@ static void signup_form(request *req, int status, const char *token, account_fie
 static void invite_page(request *req)
 {
 	const char *token = http_query(req, "token");
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	token_row row;
 	token_state st = token_find(db, req->a, token, "invite", false, (long long)clock_now(), &row);
 	if (st != TOKEN_VALID) {
@@ -247,11 +245,9 @@ static void invite_post(request *req)
 	const char *token = http_form(req, "token");
 	const char *password = http_form(req, "password");
 	const char *password2 = http_form(req, "password_again");
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	long long now = (long long)clock_now();
 	token_row row;
 	token_state st = token_find(db, req->a, token, "invite", false, now, &row);
@@ -312,11 +308,9 @@ static void recovery_code_page(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
 	if (!session_pending_code(req, db, code)) {
 		http_redirect(req, "/profile");
@@ -338,11 +332,9 @@ static void recovery_code_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!http_form(req, "saved")) {
 		char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
 		if (!session_pending_code(req, db, code)) {
@@ -398,11 +390,9 @@ static void recover_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *code = http_form(req, "code");
 	if (!code || !*code) {
 		recover_form(req, 422, "Enter the recovery code you saved.");
@@ -470,11 +460,9 @@ static void reset_form(request *req, int status, const char *token, const char *
 static void reset_page(request *req)
 {
 	const char *token = http_query(req, "token");
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	token_row row;
 	token_state st = token_find(db, req->a, token, "reset", false, (long long)clock_now(), &row);
 	if (st != TOKEN_VALID) {
@@ -489,11 +477,9 @@ static void reset_post(request *req)
 	const char *token = http_form(req, "token");
 	const char *password = http_form(req, "password");
 	const char *password2 = http_form(req, "password_again");
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	long long now = (long long)clock_now();
 	token_row row;
 	token_state st = token_find(db, req->a, token, "reset", false, now, &row);
@@ -554,11 +540,9 @@ static void profile_view(request *req, int status, account_fields *f, const char
 {
 	user *u = session_user(req);
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	tv *v = tv_obj(a);
 	account_fields current = {u->email, u->handle, u->display_name, u->profession, u->pronouns,
 	                          u->time_zone, u->track, u->is_admin};
@@ -637,11 +621,9 @@ static void profile_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	account_fields f = {.email = u->email};
 	accounts_read_details(req, &f);
 	const char *problem = accounts_check(db, req->a, &f);
@@ -701,11 +683,9 @@ static void password_post(request *req)
 		password_form(req, 422, problem);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	long long now = (long long)clock_now();
 	/* The same counter as sign-in's, which folds the email to lower case. */
 	char *key = arena_sprintf(req->a, "email:%s", u->email);
@@ -761,11 +741,9 @@ static void session_revoke_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	PGresult *r = db_q(db, "DELETE FROM web_sessions WHERE id = $1 AND user_id = $2 RETURNING id",
 	                   num(req, id), num(req, u->id));
 	if (!r) {
@@ -793,11 +771,9 @@ static void admin_invites_view(request *req, int status, const char *error, cons
                                const char *email)
 {
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	PGresult *r = db_q(db,
 		"SELECT t.id, t.email, t.grants_admin,"
 		" to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),"
@@ -860,11 +836,9 @@ static void admin_invites_post(request *req)
 		                   email);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	PGresult *r = db_q(db, "SELECT 1 FROM users WHERE lower(email) = lower($1)", email);
 	if (!r) {
 		http_db_error(req);
@@ -911,11 +885,9 @@ static void admin_invite_revoke_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	/* Only invitations are withdrawn here; other tokens have their own
 	 * owners (reset links, team invitations). */
 	PGresult *r = db_q(db, "SELECT consumed_at IS NULL AND revoked_at IS NULL FROM tokens"
@@ -945,11 +917,9 @@ static void admin_invite_revoke_post(request *req)
 static void admin_users_view(request *req, int status, const char *link, const char *who)
 {
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	PGresult *r = db_q0(db,
 		"SELECT u.id, u.handle, u.display_name, u.email, u.profession, u.is_admin,"
 		" to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
@@ -998,11 +968,9 @@ static void admin_user_reset_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	PGresult *r = db_q(db, "SELECT email, display_name FROM users WHERE id = $1", num(req, id));
 	if (!r) {
 		http_db_error(req);

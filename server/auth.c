@@ -176,11 +176,9 @@ static void signin_post(request *req)
 		signin_form(req, 422, NULL, wrong_words);
 		return;
 	}
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	long long now = (long long)clock_now();
 	char *lower = arena_strdup(req->a, email);
 	for (char *p = lower; *p; p++)
@@ -244,11 +242,9 @@ static void signin_post(request *req)
 
 static void signout_post(request *req)
 {
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!session_destroy(req, db)) {
 		http_db_error(req);
 		return;

@@ -353,11 +353,9 @@ static void enroll_form(request *req, PGconn *db, const offering_ref *o, int sta
 
 static void enroll_page(request *req)
 {
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_ref o;
 	if (!load_offering(req, db, http_param(req, "slug"), &o))
 		return;
@@ -386,11 +384,9 @@ static void enroll_page(request *req)
 
 static void enroll_post(request *req)
 {
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_ref o;
 	if (!load_offering(req, db, http_param(req, "slug"), &o))
 		return;
@@ -513,11 +509,9 @@ static void enrollment_page(request *req)
 	arena *a = req->a;
 	long long id = 0;
 	bool id_ok = http_parse_id(http_param(req, "id"), &id);
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
@@ -593,11 +587,9 @@ static void enrollment_cancel_post(request *req)
 	arena *a = req->a;
 	long long id = 0;
 	bool id_ok = http_parse_id(http_param(req, "id"), &id);
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
@@ -663,11 +655,9 @@ static void admin_enrollment_confirm_post(request *req)
 	arena *a = req->a;
 	long long id = 0;
 	bool id_ok = http_parse_id(http_param(req, "id"), &id);
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
@@ -702,11 +692,9 @@ static void roster_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_ref o;
 	if (!load_offering(req, db, http_param(req, "slug"), &o))
 		return;
@@ -767,11 +755,9 @@ static void admin_enrollments_page(request *req)
 	arena *a = req->a;
 	long long id = 0;
 	bool id_ok = http_parse_id(http_param(req, "id"), &id);
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!id_ok) {
 		http_error(req, 404, NULL);
 		return;
@@ -877,11 +863,9 @@ static void staff_invite_page(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_ref o;
 	offering_role role;
 	if (!load_offering(req, db, http_param(req, "slug"), &o) || !inviter_role(req, db, &o, &role))
@@ -895,11 +879,9 @@ static void staff_invite_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_ref o;
 	offering_role my_role;
 	if (!load_offering(req, db, http_param(req, "slug"), &o) ||

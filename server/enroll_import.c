@@ -817,11 +817,9 @@ static void import_page(request *req)
 {
 	if (!authz_require_admin(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	batch b = {0};
 	if (!load_offering(req, db, &b))
 		return;
@@ -833,11 +831,9 @@ static void import_post(request *req)
 	user *admin = authz_require_admin(req);
 	if (!admin)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	batch b = {0};
 	if (!load_offering(req, db, &b))
 		return;

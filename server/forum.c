@@ -332,11 +332,9 @@ static void space_page(request *req)
 		return;
 	arena *a = req->a;
 	long long id;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
@@ -407,11 +405,9 @@ static void mark_space_read_post(request *req)
 	if (!u)
 		return;
 	long long id;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
@@ -456,11 +452,9 @@ static void new_thread_page(request *req)
 	if (!authz_require_user(req))
 		return;
 	long long id;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
@@ -525,11 +519,9 @@ static void new_thread_post(request *req)
 		return;
 	arena *a = req->a;
 	long long id;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	if (!parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
@@ -754,11 +746,9 @@ static void thread_page(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -794,11 +784,9 @@ static void thread_unread_page(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -821,11 +809,9 @@ static void post_permalink(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -843,11 +829,9 @@ static void reply_post(request *req)
 	if (!authz_require_user(req))
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -974,11 +958,9 @@ static void edit_page(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	post_ref p;
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
@@ -990,11 +972,9 @@ static void edit_post(request *req)
 	if (!authz_require_user(req))
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	post_ref p;
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
@@ -1049,11 +1029,9 @@ static void delete_post(request *req)
 	if (!authz_require_user(req))
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	post_ref p;
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
@@ -1088,11 +1066,9 @@ static void helpful_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	post_ref p;
 	if (!load_post(req, db, &p))
 		return;
@@ -1124,11 +1100,9 @@ static void revisions_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	post_ref p;
 	if (!load_post(req, db, &p))
 		return;
@@ -1172,11 +1146,9 @@ static void follow_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -1200,11 +1172,9 @@ static void pin_post(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -1225,11 +1195,9 @@ static void agenda_link_post(request *req)
 	if (!authz_require_user(req))
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
@@ -1271,11 +1239,9 @@ static void person_page(request *req)
 	if (!me)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	/* A person is visible to those who share a space with them. */
 	PGresult *r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.pronouns, u.track FROM users u"

@@ -21,11 +21,9 @@ static void home_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	char uid[24];
 	snprintf(uid, sizeof uid, "%lld", (long long)u->id);
 	PGresult *c = db_q(db, "SELECT recovery_confirmed FROM credentials WHERE user_id = $1", uid);

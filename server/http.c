@@ -152,6 +152,14 @@ PGconn *http_db(request *req)
 	return req->db;
 }
 
+PGconn *http_db_required(request *req)
+{
+	PGconn *db = http_db(req);
+	if (!db)
+		http_db_error(req);
+	return db;
+}
+
 void http_send(request *req, int status, const char *content_type, const char *body,
                size_t len)
 {

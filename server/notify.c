@@ -159,11 +159,9 @@ static void notifications_page(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	long long before = 0;
 	if (http_query(req, "before") &&
 	    !form_get_int(&req->query, "before", 1, 9000000000000000000LL, &before)) {

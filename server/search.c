@@ -66,11 +66,9 @@ static void search_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *q = http_query(req, "q"), *space = http_query(req, "space");
 	const char *author = http_query(req, "author");
 	const char *from = http_query(req, "from"), *to = http_query(req, "to");

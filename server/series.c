@@ -83,11 +83,9 @@ static tv *paragraphs(arena *a, const char *text)
 static void home_page(request *req)
 {
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *now = arena_sprintf(a, "%lld", (long long)clock_now());
 	PGresult *s = db_q0(db, "SELECT id, title, summary FROM series ORDER BY id LIMIT 20");
 	PGresult *c = s ? db_q0(db, "SELECT id, series_id, position, slug, title, tagline, announced "
@@ -242,11 +240,9 @@ static void offering_page(request *req)
 {
 	arena *a = req->a;
 	const char *slug = http_param(req, "slug");
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *now = arena_sprintf(a, "%lld", (long long)clock_now());
 	PGresult *r = db_q(db,
 		"SELECT o.id, c.id, c.title, c.position, c.tagline, c.overview, c.audience,"

@@ -183,11 +183,9 @@ static void team_new_page(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_min o;
 	if (!load_offering(req, db, "o.slug = $1", http_param(req, "slug"), &o))
 		return;
@@ -214,11 +212,9 @@ static void team_create_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	offering_min o;
 	if (!load_offering(req, db, "o.slug = $1", http_param(req, "slug"), &o))
 		return;
@@ -494,11 +490,9 @@ static void team_page(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	if (load_team(req, db, u, &t))
 		team_view(req, db, &t, 200, NULL, NULL);
@@ -557,11 +551,9 @@ static void team_confirm_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	if (!load_team(req, db, u, &t))
 		return;
@@ -620,11 +612,9 @@ static void team_discard_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	if (!load_team(req, db, u, &t))
 		return;
@@ -680,11 +670,9 @@ static void member_resend_post(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
@@ -731,11 +719,9 @@ static void member_revoke_post(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
@@ -766,11 +752,9 @@ static void member_replace_post(request *req)
 	if (!authz_require_user(req))
 		return;
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
@@ -947,11 +931,9 @@ static void invite_view(request *req, PGconn *db, const char *token, const invit
 
 static void team_invite_page(request *req)
 {
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *token = http_query(req, "token");
 	invite_ctx c;
 	if (load_invite(req, db, token, false, &c))
@@ -961,11 +943,9 @@ static void team_invite_page(request *req)
 static void team_invite_post(request *req)
 {
 	arena *a = req->a;
-	PGconn *db = http_db(req);
-	if (!db) {
-		http_db_error(req);
+	PGconn *db = http_db_required(req);
+	if (!db)
 		return;
-	}
 	const char *token = http_form(req, "token");
 	invite_ctx c;
 	if (!load_invite(req, db, token, false, &c))

@@ -99,6 +99,10 @@ PGconn *http_db(request *req);
  * zero, no spaces. false otherwise (answer 404). */
 bool http_parse_id(const char *s, long long *out);
 
+/* As http_db, but when the database is out of reach the 503 page is
+ * already set: the handler just returns. */
+PGconn *http_db_required(request *req);
+
 /* Header value or NULL. */
 const char *http_header(request *req, const char *name);
 const char *http_param(request *req, const char *name);   /* route parameter */
