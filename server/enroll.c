@@ -114,11 +114,21 @@ enroll_result enroll_learner(PGconn *db, arena *a, int64_t offering_id, int64_t 
 {
 	const char *oid = num(a, offering_id), *now_s = num(a, now);
 	/* The row lock serialises enrollments into one offering, so two people
-	 * cannot both take the last seat. */
+	 * cannot both take the last seat. The seats are counted in a second
+	 * statement: one taken after the lock sees every enrollment committed
+	 * by whoever held it before (a count inside the locking statement would
+	 * use the snapshot from before the wait). */
+	PGresult *lock = db_q(db, "SELECT 1 FROM offerings WHERE id = $1 FOR UPDATE", oid);
+	if (!lock)
+		return ENROLL_DB_ERROR;
+	int found = PQntuples(lock);
+	PQclear(lock);
+	if (!found)
+		return ENROLL_NO_OFFERING;
 	PGresult *r = db_q(db,
 		"SELECT " OPEN_AT_SQL ", o.capacity IS NULL OR (SELECT count(*) FROM enrollments e"
 		" WHERE e.offering_id = o.id AND e.role = 'learner' AND e.state <> 'cancelled')"
-		" < o.capacity FROM offerings o WHERE o.id = $1 FOR UPDATE",
+		" < o.capacity FROM offerings o WHERE o.id = $1",
 		oid, now_s);
 	if (!r)
 		return ENROLL_DB_ERROR;

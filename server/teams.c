@@ -320,6 +320,7 @@ typedef struct team_ref {
 	long long id, offering_id, coordinator_id;
 	const char *name, *institution, *state;
 	long long confirmed_at; /* 0 while a draft */
+	int confirmed_size;     /* live members when confirmed */
 	bool started;
 } team_ref;
 
@@ -336,7 +337,8 @@ static bool load_team(request *req, PGconn *db, user *u, team_ref *t)
 	PGresult *r = db_q(db,
 		"SELECT t.id, t.offering_id, t.coordinator_id, t.name, t.institution, t.state,"
 		" coalesce(extract(epoch FROM t.confirmed_at)::bigint, 0),"
-		" o.starts_on <= (to_timestamp($2) AT TIME ZONE o.time_zone)::date"
+		" o.starts_on <= (to_timestamp($2) AT TIME ZONE o.time_zone)::date,"
+		" coalesce(t.confirmed_size, 0)"
 		" FROM teams t JOIN offerings o ON o.id = t.offering_id WHERE t.id = $1",
 		num(a, id), session_now_param(req));
 	if (!r) {
@@ -356,6 +358,7 @@ static bool load_team(request *req, PGconn *db, user *u, team_ref *t)
 	t->state = arena_strdup(a, db_val(r, 0, 5));
 	t->confirmed_at = atoll(db_val(r, 0, 6));
 	t->started = db_val(r, 0, 7)[0] == 't';
+	t->confirmed_size = atoi(db_val(r, 0, 8));
 	PQclear(r);
 	return true;
 }
@@ -593,8 +596,9 @@ static void team_confirm_post(request *req)
 		     invite_member(req, db, &t, mid, now, links);
 	}
 	PQclear(r);
-	ok = ok && db_exec(db, "UPDATE teams SET state = 'confirmed', confirmed_at = to_timestamp($2)"
-	                       " WHERE id = $1", 2, (const char *[]){num(a, t.id), num(a, now)}) &&
+	ok = ok && db_exec(db, "UPDATE teams SET state = 'confirmed', confirmed_at = to_timestamp($2),"
+	                       " confirmed_size = $3 WHERE id = $1", 3,
+	                   (const char *[]){num(a, t.id), num(a, now), num(a, size)}) &&
 	     db_commit(db);
 	if (!ok) {
 		db_rollback(db);
@@ -603,6 +607,7 @@ static void team_confirm_post(request *req)
 	}
 	t.state = "confirmed";
 	t.confirmed_at = now;
+	t.confirmed_size = size;
 	log_info("teams: team %lld confirmed with %d members", t.id, size);
 	team_view(req, db, &t, 201, links, NULL);
 }
@@ -795,8 +800,9 @@ static void member_replace_post(request *req)
 		team_view(req, db, &t, 422, NULL, problem);
 		return;
 	}
-	/* The replacement is quoted as the team was: same size, same moment. */
-	int size = live_members(db, a, t.id);
+	/* The replacement is quoted as the team was when confirmed: the same
+	 * size (so the same group discount) and the same moment. */
+	int size = t.confirmed_size ? t.confirmed_size : live_members(db, a, t.id);
 	fee_quote q = fees_quote(&rule, (time_t)t.confirmed_at, size);
 	tv *links = tv_list(a);
 	PGresult *r = remove_member(db, a, mid, "replaced", eid, tok, now) ? db_query(db,
@@ -1000,9 +1006,13 @@ static void team_invite_post(request *req)
 	const char *conflict = NULL;
 	enroll_result res = ENROLL_DB_ERROR;
 	token_row locked;
-	bool ok = db_begin(db) &&
-	          token_find(db, a, token, "team_invite", true, now, &locked) == TOKEN_VALID &&
-	          locked.id == c.tok.id;
+	/* Lock the token: of two submissions at once, the second waits here and
+	 * then finds the link used. */
+	token_state st = TOKEN_DB_ERROR;
+	bool ok = db_begin(db);
+	if (ok)
+		st = token_find(db, a, token, "team_invite", true, now, &locked);
+	ok = ok && st == TOKEN_VALID && locked.id == c.tok.id;
 	if (ok && !u)
 		ok = accounts_create(db, a, &f, password, &uid, jmk, code, &conflict) &&
 		     session_create(req, db, uid, jmk, 1, code);
@@ -1020,7 +1030,9 @@ static void team_invite_post(request *req)
 	sodium_memzero(code, sizeof code);
 	if (!ok) {
 		db_rollback(db);
-		if (conflict)
+		if (st != TOKEN_VALID && st != TOKEN_DB_ERROR)
+			http_error(req, st == TOKEN_UNKNOWN ? 404 : 410, token_state_text(st));
+		else if (conflict)
 			invite_view(req, db, token, &c, 422, &f, conflict);
 		else if (res != ENROLL_OK && res != ENROLL_DB_ERROR) {
 			if (!u)
