@@ -11,6 +11,7 @@
 #include "cairn/log.h"
 
 #include <errno.h>
+#include <libpq-events.h>
 #include <stdio.h>
 #include <sodium.h>
 #include <pthread.h>
@@ -41,6 +42,117 @@ static void notice_quiet(void *arg, const PGresult *res)
 	(void)res;
 }
 
+/* ---- prepared statements ----
+ *
+ * Every statement is prepared once per connection and executed by name
+ * afterwards, so PostgreSQL plans it once instead of on every request (a
+ * page's statements spent more time being planned than run). Each
+ * connection carries its own table of what it has prepared, attached with
+ * libpq's event mechanism so it is cleared when the connection is reset
+ * (prepared statements die with the server session) and freed with it.
+ */
+enum { PREP_SLOTS = 1024 };
+
+typedef struct prep_entry {
+	uint64_t hash;
+	char *sql;      /* NULL: empty slot */
+} prep_entry;
+
+typedef struct prep_table {
+	prep_entry slots[PREP_SLOTS];
+	unsigned count;
+} prep_table;
+
+static void prep_clear(prep_table *t)
+{
+	for (unsigned i = 0; i < PREP_SLOTS; i++) {
+		free(t->slots[i].sql);
+		t->slots[i].sql = NULL;
+	}
+	t->count = 0;
+}
+
+static int prep_events(PGEventId id, void *info, void *pass)
+{
+	(void)pass;
+	if (id == PGEVT_CONNRESET || id == PGEVT_CONNDESTROY) {
+		PGconn *c = id == PGEVT_CONNRESET ? ((PGEventConnReset *)info)->conn
+		                                  : ((PGEventConnDestroy *)info)->conn;
+		prep_table *t = PQinstanceData(c, prep_events);
+		if (t) {
+			prep_clear(t);
+			if (id == PGEVT_CONNDESTROY) {
+				free(t);
+				PQsetInstanceData(c, prep_events, NULL);
+			}
+		}
+	}
+	return 1;
+}
+
+static void prep_attach(PGconn *c)
+{
+	prep_table *t = calloc(1, sizeof *t);
+	if (!t)
+		fatal("db: out of memory");
+	if (!PQregisterEventProc(c, prep_events, "cairn-prepared", NULL) ||
+	    !PQsetInstanceData(c, prep_events, t))
+		free(t); /* statements then simply run unprepared */
+}
+
+static uint64_t hash_sql(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* The name under which sql is prepared on c, preparing it first if need
+ * be; NULL when it cannot be prepared (run it unnamed instead). */
+static const char *prep_name(PGconn *c, const char *sql, int nparams, char name[24])
+{
+	prep_table *t = PQinstanceData(c, prep_events);
+	if (!t || PQtransactionStatus(c) == PQTRANS_INERROR)
+		return NULL;
+	uint64_t h = hash_sql(sql);
+	unsigned i = (unsigned)(h % PREP_SLOTS);
+	for (unsigned probes = 0; probes < PREP_SLOTS; probes++, i = (i + 1) % PREP_SLOTS) {
+		prep_entry *e = &t->slots[i];
+		if (!e->sql)
+			break;
+		if (e->hash == h && !strcmp(e->sql, sql)) {
+			snprintf(name, 24, "c%u", i);
+			return name;
+		}
+	}
+	/* Keep the table at most three quarters full; beyond that (a flood of
+	 * distinct statement texts) statements run unprepared. */
+	if (t->slots[i].sql || t->count >= PREP_SLOTS * 3 / 4)
+		return NULL;
+	snprintf(name, 24, "c%u", i);
+	PGresult *r = PQprepare(c, name, sql, nparams, NULL);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok)
+		return NULL;
+	t->slots[i].hash = h;
+	t->slots[i].sql = strdup(sql);
+	if (!t->slots[i].sql)
+		fatal("db: out of memory");
+	t->count++;
+	return name;
+}
+
+static PGresult *run(PGconn *c, const char *sql, int nparams, const char *const *params)
+{
+	char name[24];
+	const char *n = prep_name(c, sql, nparams, name);
+	if (n)
+		return PQexecPrepared(c, n, nparams, params, NULL, NULL, 0);
+	return PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
 /* Settings every connection has, also after a transparent reconnect. */
 static void setup_session(PGconn *c)
 {
@@ -68,6 +180,7 @@ PGconn *db_connect(const char *conninfo)
 	}
 	/* NOTICEs (e.g. "relation already exists, skipping") are not errors. */
 	PQsetNoticeReceiver(c, notice_quiet, NULL);
+	prep_attach(c);
 	setup_session(c);
 	return c;
 }
@@ -205,7 +318,7 @@ PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const
 	last_sqlstate[0] = '\0';
 	last_constraint[0] = '\0';
 	bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
-	PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *r = run(conn, sql, nparams, params);
 	ExecStatusType st = PQresultStatus(r);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
@@ -218,7 +331,7 @@ PGresult *db_query(PGconn *conn, const char *sql, int nparams, const char *const
 		if (PQstatus(conn) != CONNECTION_OK)
 			return NULL;
 		setup_session(conn);
-		r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		r = run(conn, sql, nparams, params);
 		st = PQresultStatus(r);
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 			return r;
