@@ -12,12 +12,15 @@
 // protocol: PQexecParams) or a "statement:" entry (simple protocol: PQexec); the parse and bind
 // entries of the same statement are not counted.
 //
-// stdout: QUERIES=N, and EXPLAIN_READY=1 when --explain found its statement.
+// stdout: QUERIES=N; FUNCTION <name> calls=N ms=X for each SQL function whose statements were
+// logged with a CONTEXT (auto_explain with log_nested_statements=on); EXPLAIN_READY=1 when
+// --explain found its statement.
 // --list FILE    the statements, one a line (duration, then the text up to 200 characters)
 // --explain TEXT the first statement whose text contains TEXT is written to --sql FILE as
 //                PREPARE bench_q AS <statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_q(<the
-//                logged parameters>); so the plan is the one for the page's real parameters
-//                (an unnamed statement is planned for its parameters, like PREPARE's first runs).
+//                logged parameters>), twice, the first one's output discarded (cold caches); so
+//                the plan is the one for the page's real parameters (an unnamed statement is
+//                planned for its parameters, like PREPARE's first runs).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -60,18 +63,40 @@ for (let i = 0; i < entries.length; i++) {
   statements.push({ ms: Number(m[1]), sql: m[2], params });
 }
 
+// Statements run inside SQL functions (logged by auto_explain with log_nested_statements): a
+// LOG "duration: … plan:" entry followed by CONTEXT "SQL function "NAME" statement N".
+const functions = new Map();
+for (let i = 0; i + 1 < entries.length; i++) {
+  const e = entries[i];
+  if (e.pid !== args.pid || e.level !== 'LOG' || !/^duration: [\d.]+ ms\s+plan:/.test(e.text)) continue;
+  const ctx = entries.slice(i + 1).find((x) => x.pid === args.pid);
+  const m = ctx && ctx.level === 'CONTEXT' && /^SQL function "([^"]+)" statement \d+/.exec(ctx.text);
+  if (!m) continue;
+  const f = functions.get(m[1]) || { calls: 0, ms: 0 };
+  f.calls++;
+  f.ms += Number(/^duration: ([\d.]+)/.exec(e.text)[1]);
+  functions.set(m[1], f);
+}
+
 process.stdout.write(`QUERIES=${statements.length}\n`);
+for (const [name, f] of functions)
+  process.stdout.write(`FUNCTION ${name} calls=${f.calls} ms=${f.ms.toFixed(3)}\n`);
 if (args.list) {
   writeFileSync(args.list, statements.map((s, i) =>
     `${String(i + 1).padStart(2)}. ${s.ms.toFixed(3).padStart(8)} ms  ` +
-    `${s.sql.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n') + '\n');
+    `${s.sql.replace(/\s+/g, ' ').slice(0, 200)}`).join('\n') + '\n' +
+    [...functions].map(([name, f]) => `    inside them: ${name}() ran ${f.calls} times ` +
+                                      `(${f.ms.toFixed(3)} ms executing)\n`).join(''));
 }
 if (args.explain && args.sql) {
   const s = statements.find((x) => x.sql.includes(args.explain));
   if (s) {
     const lit = (v) => (v === null || v === undefined ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
     const call = s.params.length ? `(${s.params.map(lit).join(', ')})` : '';
-    writeFileSync(args.sql, `PREPARE bench_q AS ${s.sql};\n` +
+    // Twice: the first run of a session pays for cold catalog caches (planning); the second
+    // is what a pooled connection sees. Only the second is printed.
+    writeFileSync(args.sql, `PREPARE bench_q AS ${s.sql};\n\\o /dev/null\n` +
+                            `EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_q${call};\n\\o\n` +
                             `EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_q${call};\n`);
     process.stdout.write('EXPLAIN_READY=1\n');
   }
