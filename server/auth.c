@@ -203,8 +203,18 @@ static void signin_post(request *req)
 	}
 	int64_t uid = PQntuples(r) ? atoll(db_val(r, 0, 0)) : 0;
 	PQclear(r);
+	keys_creds creds = {0};
+	if (uid && keys_load(db, uid, &creds) == KEYS_ERROR) {
+		http_db_error(req);
+		return;
+	}
+	/* Argon2id needs no database: the pool connection goes back while it
+	 * runs, so a wave of sign-ins cannot starve page requests. */
+	http_db_release(req);
+	db = NULL;
 
 	if (!auth_gate_enter()) {
+		sodium_memzero(&creds, sizeof creds);
 		auth_busy(req);
 		return;
 	}
@@ -212,11 +222,17 @@ static void signin_post(request *req)
 	int version = 0;
 	keys_result res = KEYS_WRONG;
 	if (uid)
-		res = keys_verify(db, uid, password, jmk, &version);
+		res = keys_check(&creds, password, jmk, &version);
 	else
 		keys_verify_nobody(lower, password);
 	auth_gate_leave();
+	sodium_memzero(&creds, sizeof creds);
 
+	db = http_db_required(req);
+	if (!db) {
+		sodium_memzero(jmk, sizeof jmk);
+		return;
+	}
 	if (res == KEYS_ERROR) {
 		http_db_error(req);
 		return;

@@ -152,6 +152,13 @@ PGconn *http_db(request *req)
 	return req->db;
 }
 
+void http_db_release(request *req)
+{
+	if (req->db)
+		db_release(req->app->pool, req->db);
+	req->db = NULL;
+}
+
 PGconn *http_db_required(request *req)
 {
 	PGconn *db = http_db(req);

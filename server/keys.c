@@ -63,28 +63,6 @@ static void ad_for(char *ad, size_t cap, size_t *len, const char *purpose, int64
 	*len = crypto_wrap_ad(ad, cap, purpose, user_id, version, extra);
 }
 
-/* Derive with the stored salt and limits; compare the verifier. */
-static keys_result derive_and_check(const PGresult *r, const char *password,
-                                    uint8_t kek[CRYPTO_KEY_BYTES])
-{
-	uint8_t salt[CRYPTO_SALT_BYTES], stored[CRYPTO_HASH_BYTES];
-	uint8_t verifier[CRYPTO_KEY_BYTES], vhash[CRYPTO_HASH_BYTES];
-	if (!db_bytea_exact(r, 0, 0, salt, sizeof salt) ||
-	    !db_bytea_exact(r, 0, 1, stored, sizeof stored))
-		return KEYS_ERROR;
-	uint64_t ops = strtoull(db_val(r, 0, 2), NULL, 10);
-	uint64_t mem = strtoull(db_val(r, 0, 3), NULL, 10);
-	if (!crypto_derive(password, strlen(password), salt, ops, mem, verifier, kek))
-		return KEYS_ERROR;
-	crypto_digest(verifier, sizeof verifier, vhash);
-	sodium_memzero(verifier, sizeof verifier);
-	if (!crypto_equal32(vhash, stored)) {
-		sodium_memzero(kek, CRYPTO_KEY_BYTES);
-		return KEYS_WRONG;
-	}
-	return KEYS_OK;
-}
-
 /* Fresh salt and KEK for a password; writes credentials' salt/verifier. */
 static bool set_password(PGconn *db, arena *a, int64_t user_id, const char *password,
                          uint8_t kek[CRYPTO_KEY_BYTES], bool insert, int key_version,
@@ -218,40 +196,70 @@ static PGresult *load_credentials(PGconn *db, int64_t user_id)
 	            fmt_i64(uid, user_id));
 }
 
-keys_result keys_verify(PGconn *db, int64_t user_id, const char *password,
-                        uint8_t jmk[CRYPTO_KEY_BYTES], int *version)
+keys_result keys_load(PGconn *db, int64_t user_id, keys_creds *c)
 {
+	memset(c, 0, sizeof *c);
 	PGresult *r = load_credentials(db, user_id);
 	if (!r)
 		return KEYS_ERROR;
 	if (PQntuples(r) != 1) {
-		/* A user without credentials (not yet signed up) cannot sign in;
-		 * the time spent must still match a real check. */
 		PQclear(r);
+		return KEYS_WRONG;
+	}
+	c->user_id = user_id;
+	c->ops = strtoull(db_val(r, 0, 2), NULL, 10);
+	c->mem = strtoull(db_val(r, 0, 3), NULL, 10);
+	c->version = atoi(db_val(r, 0, 4));
+	c->has_wrap = db_bytea_exact(r, 0, 5, c->wrap, sizeof c->wrap);
+	bool ok = db_bytea_exact(r, 0, 0, c->salt, sizeof c->salt) &&
+	          db_bytea_exact(r, 0, 1, c->verifier_hash, sizeof c->verifier_hash);
+	PQclear(r);
+	c->found = ok;
+	return ok ? KEYS_OK : KEYS_ERROR;
+}
+
+keys_result keys_check(const keys_creds *c, const char *password,
+                       uint8_t jmk[CRYPTO_KEY_BYTES], int *version)
+{
+	uint8_t verifier[CRYPTO_KEY_BYTES], kek[CRYPTO_KEY_BYTES], vhash[CRYPTO_HASH_BYTES];
+	if (!c->found) {
+		/* No credentials (not yet signed up): the time spent must still
+		 * match a real check. */
 		keys_verify_nobody("", password);
 		return KEYS_WRONG;
 	}
-	uint8_t kek[CRYPTO_KEY_BYTES];
-	keys_result res = derive_and_check(r, password, kek);
-	if (res == KEYS_OK) {
-		*version = atoi(db_val(r, 0, 4));
+	if (!crypto_derive(password, strlen(password), c->salt, c->ops, c->mem, verifier, kek))
+		return KEYS_ERROR;
+	crypto_digest(verifier, sizeof verifier, vhash);
+	sodium_memzero(verifier, sizeof verifier);
+	keys_result res = KEYS_OK;
+	if (!crypto_equal32(vhash, c->verifier_hash)) {
+		res = KEYS_WRONG;
+	} else {
 		char ad[160];
 		size_t ad_len;
-		ad_for(ad, sizeof ad, &ad_len, "jmk-kek", user_id, *version, 0);
-		size_t wrap_len = 0;
-		unsigned char *wrap = NULL;
-		if (!PQgetisnull(r, 0, 5))
-			wrap = PQunescapeBytea((const unsigned char *)db_val(r, 0, 5), &wrap_len);
-		if (!wrap || !crypto_unwrap_key(kek, wrap, wrap_len, ad, ad_len, jmk)) {
+		ad_for(ad, sizeof ad, &ad_len, "jmk-kek", c->user_id, c->version, 0);
+		if (!c->has_wrap ||
+		    !crypto_unwrap_key(kek, c->wrap, sizeof c->wrap, ad, ad_len, jmk)) {
 			log_error("keys: user %lld's key does not open with a correct password",
-			          (long long)user_id);
+			          (long long)c->user_id);
 			res = KEYS_ERROR;
 		}
-		if (wrap)
-			PQfreemem(wrap);
+		*version = c->version;
 	}
 	sodium_memzero(kek, sizeof kek);
-	PQclear(r);
+	return res;
+}
+
+keys_result keys_verify(PGconn *db, int64_t user_id, const char *password,
+                        uint8_t jmk[CRYPTO_KEY_BYTES], int *version)
+{
+	keys_creds c;
+	keys_result res = keys_load(db, user_id, &c);
+	if (res == KEYS_ERROR)
+		return KEYS_ERROR;
+	res = keys_check(&c, password, jmk, version);
+	sodium_memzero(&c, sizeof c);
 	return res;
 }
 

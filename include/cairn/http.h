@@ -99,6 +99,10 @@ PGconn *http_db(request *req);
  * zero, no spaces. false otherwise (answer 404). */
 bool http_parse_id(const char *s, long long *out);
 
+/* Give the request's connection back to the pool early (before slow work
+ * that needs no database); http_db borrows one again when asked. */
+void http_db_release(request *req);
+
 /* As http_db, but when the database is out of reach the 503 page is
  * already set: the handler just returns. */
 PGconn *http_db_required(request *req);

@@ -37,6 +37,27 @@ const char *keys_password_problem(const char *password, const char *email, const
 bool keys_create(PGconn *db, int64_t user_id, const char *password,
                  uint8_t jmk[CRYPTO_KEY_BYTES], char code[CRYPTO_RECOVERY_TEXT_BYTES + 1]);
 
+/* A user's stored credentials, read once so the slow check can run with no
+ * database connection held (sign-ins must not starve page requests of
+ * pool connections while Argon2id works). */
+typedef struct keys_creds {
+	bool found;                 /* false: no credentials (check still costs one run) */
+	int64_t user_id;
+	uint8_t salt[CRYPTO_SALT_BYTES];
+	uint8_t verifier_hash[CRYPTO_HASH_BYTES];
+	uint64_t ops, mem;
+	int version;
+	bool has_wrap;
+	uint8_t wrap[CRYPTO_WRAP_BYTES];
+} keys_creds;
+
+/* Read the credentials; KEYS_WRONG when there are none (c->found false). */
+keys_result keys_load(PGconn *db, int64_t user_id, keys_creds *c);
+/* Check a password against loaded credentials (one Argon2id run, no
+ * database). On KEYS_OK the current JMK and its version are returned. */
+keys_result keys_check(const keys_creds *c, const char *password,
+                       uint8_t jmk[CRYPTO_KEY_BYTES], int *version);
+
 /* Check a password (one Argon2id run). On KEYS_OK the current JMK and its
  * version are returned. */
 keys_result keys_verify(PGconn *db, int64_t user_id, const char *password,
