@@ -871,8 +871,11 @@ static bool load_invite(request *req, PGconn *db, const char *token, bool for_up
 		return false;
 	}
 	if (PQntuples(r) != 1 || strcmp(db_val(r, 0, 7), "invited")) {
+		/* The token looked valid a moment ago: another submission of the
+		 * same link may have just been accepted. */
+		bool accepted = PQntuples(r) == 1 && !strcmp(db_val(r, 0, 7), "accepted");
 		PQclear(r);
-		http_error(req, 410, token_state_text(TOKEN_REVOKED));
+		http_error(req, 410, token_state_text(accepted ? TOKEN_USED : TOKEN_REVOKED));
 		return false;
 	}
 	c->member_id = atoll(db_val(r, 0, 0));
