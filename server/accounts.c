@@ -219,7 +219,7 @@ static void signup_form(request *req, int status, const char *token, account_fie
 	accounts_detail_view(req, v, f);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "token", token);
-	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
+	tv_set_str(v, "error", error);
 	req->no_store = true;
 	http_render(req, status, "signup", "Create your account", v);
 }
@@ -370,7 +370,7 @@ static void recover_form(request *req, int status, const char *error)
 	PGconn *db = http_db(req);
 	tv *v = tv_obj(req->a);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
+	tv_set_str(v, "error", error);
 	int locked = db ? keys_locked_versions(db, u->id) : -1;
 	tv_set_bool(v, "locked", locked > 0);
 	tv_set_bool(v, "has_key", session_of(req)->jmk_wrap != NULL);
@@ -452,7 +452,7 @@ static void reset_form(request *req, int status, const char *token, const char *
 	tv *v = tv_obj(req->a);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "token", token);
-	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
+	tv_set_str(v, "error", error);
 	req->no_store = true;
 	http_render(req, status, "reset", "Choose a new password", v);
 }
@@ -550,7 +550,7 @@ static void profile_view(request *req, int status, account_fields *f, const char
 	tv_set_str(v, "email", u->email);
 	tv_set_bool(v, "listed", f ? http_form(req, "listed") != NULL : u->listed);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	const char *done = http_query(req, "done");
 	const char *notice = NULL;
 	if (done && !strcmp(done, "details"))
@@ -559,7 +559,7 @@ static void profile_view(request *req, int status, account_fields *f, const char
 		notice = "Your password was changed. Every other session was signed out.";
 	else if (done && !strcmp(done, "revoked"))
 		notice = "That session was signed out.";
-	tv_set(v, "notice", notice ? tv_str(a, notice) : tv_null(a));
+	tv_set_str(v, "notice", notice);
 
 	PGresult *c = db_q(db,
 		"SELECT recovery_confirmed, to_char(password_changed_at AT TIME ZONE $2,"
@@ -651,7 +651,7 @@ static void password_form(request *req, int status, const char *error)
 {
 	tv *v = tv_obj(req->a);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
+	tv_set_str(v, "error", error);
 	req->no_store = true;
 	http_render(req, status, "password", "Change your password", v);
 }
@@ -790,8 +790,8 @@ static void admin_invites_view(request *req, int status, const char *error, cons
 	}
 	tv *v = tv_obj(a);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
-	tv_set(v, "link", link ? tv_str(a, link) : tv_null(a));
+	tv_set_str(v, "error", error);
+	tv_set_str(v, "link", link);
 	tv_set_str(v, "email", email ? email : "");
 	tv *list = tv_set(v, "invites", tv_list(a));
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -930,7 +930,7 @@ static void admin_users_view(request *req, int status, const char *link, const c
 		return;
 	}
 	tv *v = tv_obj(a);
-	tv_set(v, "link", link ? tv_str(a, link) : tv_null(a));
+	tv_set_str(v, "link", link);
 	tv_set_str(v, "who", who ? who : "");
 	tv *list = tv_set(v, "users", tv_list(a));
 	for (int i = 0; i < PQntuples(r); i++) {

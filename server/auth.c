@@ -146,7 +146,7 @@ static void signin_form(request *req, int status, const char *email, const char 
 	tv *v = tv_obj(req->a);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "email", email ? email : "");
-	tv_set(v, "error", error ? tv_str(req->a, error) : tv_null(req->a));
+	tv_set_str(v, "error", error);
 	tv_set_str(v, "next", safe_next(http_query(req, "next") ? http_query(req, "next")
 	                                                        : http_form(req, "next")));
 	req->no_store = true;

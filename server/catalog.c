@@ -375,8 +375,8 @@ static tv *form_view(request *req, const char *error)
 			notice = notices[i].notice;
 	tv *v = tv_obj(a);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
-	tv_set(v, "notice", notice ? tv_str(a, notice) : tv_null(a));
+	tv_set_str(v, "error", error);
+	tv_set_str(v, "notice", notice);
 	return v;
 }
 

@@ -350,7 +350,7 @@ static void enroll_form(request *req, PGconn *db, const offering_ref *o, int sta
 	}
 	tv_set(v, "categories", cats);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	tv_set_bool(v, "anonymous", u == NULL);
 	account_fields blank = {0};
 	tv *acct = tv_set(v, "account", tv_obj(a));
@@ -843,9 +843,9 @@ static void staff_invite_view(request *req, const offering_ref *o, offering_role
 	tv *v = tv_obj(a);
 	set_offering(v, a, o);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
-	tv_set(v, "done", done ? tv_str(a, done) : tv_null(a));
-	tv_set(v, "link", link ? tv_str(a, link) : tv_null(a));
+	tv_set_str(v, "error", error);
+	tv_set_str(v, "done", done);
+	tv_set_str(v, "link", link);
 	/* Directors (and admins) may invite staff; facilitators invite learners. */
 	tv_set_bool(v, "may_invite_staff", role == OROLE_DIRECTOR || session_user(req)->is_admin);
 	req->no_store = true;

@@ -652,7 +652,7 @@ static void form_view(request *req, const batch *b, int status, const char *text
 	set_offering(v, a, b);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "csv", text);
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	tv *cats = tv_set(v, "categories", tv_list(a));
 	for (size_t i = 0; i < b->ncats; i++) {
 		if (!b->cats[i].offered)

@@ -437,8 +437,8 @@ static void new_thread_view(request *req, const space_ref *s, int status, const 
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "title", title ? title : "");
 	tv_set_str(v, "body", body ? body : "");
-	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "preview", preview);
+	tv_set_str(v, "error", error);
 	http_render(req, status, "thread_new", "Start a discussion", v);
 }
 
@@ -641,8 +641,8 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	tv_set_bool(v, "can_reply", !t->locked || mod);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
-	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "preview", preview);
+	tv_set_str(v, "error", error);
 	if (ag && PQntuples(ag)) {
 		tv *s = tv_set(v, "session", tv_obj(a));
 		tv_set_str(s, "day", arena_strdup(a, db_val(ag, 0, 0)));
@@ -931,8 +931,8 @@ static void edit_view(request *req, const post_ref *p, int status, const char *b
 	tv_set_int(v, "number", p->number);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "body", body);
-	tv_set(v, "preview", preview ? tv_str(a, preview) : tv_null(a));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "preview", preview);
+	tv_set_str(v, "error", error);
 	http_render(req, status, "post_edit", "Edit your post", v);
 }
 

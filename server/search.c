@@ -118,7 +118,7 @@ static void search_page(request *req)
 	tv_set_str(v, "author", author ? author : "");
 	tv_set_str(v, "from", from ? from : "");
 	tv_set_str(v, "to", to ? to : "");
-	tv_set(v, "error", problem ? tv_str(a, problem) : tv_null(a));
+	tv_set_str(v, "error", problem);
 	tv *results = tv_set(v, "results", tv_list(a));
 	bool searched = q && *q && !problem;
 	tv_set_bool(v, "searched", searched);

@@ -158,7 +158,7 @@ static void team_form(request *req, PGconn *db, const offering_min *o, int statu
 	                                    o->discount_min, o->discount_percent)
 	                          : tv_null(a));
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	tv_set_str(v, "name", name ? name : "");
 	tv_set_str(v, "institution", institution ? institution : "");
 	tv *list = tv_set(v, "rows", tv_list(a));
@@ -411,7 +411,7 @@ static void team_view(request *req, PGconn *db, const team_ref *t, int status, t
 	tv_set_bool(v, "can_change", !strcmp(t->state, "confirmed") && !t->started);
 	tv_set_bool(v, "open", o.open);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	tv_set(v, "links", links ? links : tv_list(a));
 	tv_set_bool(v, "has_links", links && links->n > 0);
 	tv_set_int(v, "size", size);
@@ -906,7 +906,7 @@ static void invite_view(request *req, PGconn *db, const char *token, const invit
 	tv *v = tv_obj(a);
 	tv_set_str(v, "token", token);
 	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", error ? tv_str(a, error) : tv_null(a));
+	tv_set_str(v, "error", error);
 	tv_set_str(v, "member_name", c->member_name);
 	tv_set_str(v, "email", c->tok.email);
 	tv_set_str(v, "team", c->team_name);
