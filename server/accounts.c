@@ -201,6 +201,32 @@ bool accounts_create(PGconn *db, arena *a, const account_fields *f, const char *
 	return keys_create(db, *user_id, password, jmk, code);
 }
 
+const char *accounts_read_new(request *req, PGconn *db, account_fields *f,
+                              const char **password)
+{
+	accounts_read_details(req, f);
+	*password = http_form(req, "password");
+	const char *again = http_form(req, "password_again");
+	const char *problem = accounts_check(db, req->a, f);
+	if (!problem)
+		problem = keys_password_problem(*password ? *password : "", f->email, f->display_name);
+	if (!problem && (!again || strcmp(*password, again)))
+		problem = "The two passwords do not match.";
+	return problem;
+}
+
+bool accounts_sign_up(request *req, PGconn *db, const account_fields *f, const char *password,
+                      int64_t *user_id, const char **conflict)
+{
+	uint8_t jmk[CRYPTO_KEY_BYTES];
+	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
+	bool ok = accounts_create(db, req->a, f, password, user_id, jmk, code, conflict) &&
+	          session_create(req, db, *user_id, jmk, 1, code);
+	sodium_memzero(jmk, sizeof jmk);
+	sodium_memzero(code, sizeof code);
+	return ok;
+}
+
 /* ---- invitations and sign-up ---- */
 
 static void invalid_link(request *req, token_state st)
@@ -243,8 +269,6 @@ static void invite_page(request *req)
 static void invite_post(request *req)
 {
 	const char *token = http_form(req, "token");
-	const char *password = http_form(req, "password");
-	const char *password2 = http_form(req, "password_again");
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
@@ -256,12 +280,8 @@ static void invite_post(request *req)
 		return;
 	}
 	account_fields f = {.email = row.email, .is_admin = row.grants_admin};
-	accounts_read_details(req, &f);
-	const char *problem = accounts_check(db, req->a, &f);
-	if (!problem)
-		problem = keys_password_problem(password ? password : "", f.email, f.display_name);
-	if (!problem && (!password2 || strcmp(password, password2)))
-		problem = "The two passwords do not match.";
+	const char *password;
+	const char *problem = accounts_read_new(req, db, &f, &password);
 	if (problem) {
 		signup_form(req, 422, token, &f, problem);
 		return;
@@ -271,21 +291,15 @@ static void invite_post(request *req)
 		return;
 	}
 	int64_t uid = 0;
-	uint8_t jmk[CRYPTO_KEY_BYTES];
-	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
 	const char *conflict = NULL;
 	bool ok = db_begin(db);
 	/* Lock the token: two tabs submitting at once create one account. */
 	if (ok)
 		st = token_find(db, req->a, token, "invite", true, now, &row);
-	ok = ok && st == TOKEN_VALID &&
-	     accounts_create(db, req->a, &f, password, &uid, jmk, code, &conflict) &&
+	ok = ok && st == TOKEN_VALID && accounts_sign_up(req, db, &f, password, &uid, &conflict) &&
 	     token_consume(db, row.id, now) &&
-	     enroll_after_invite(db, req->a, row.id, uid, f.profession, now) &&
-	     session_create(req, db, uid, jmk, 1, code) && db_commit(db);
+	     enroll_after_invite(db, req->a, row.id, uid, f.profession, now) && db_commit(db);
 	auth_gate_leave();
-	sodium_memzero(jmk, sizeof jmk);
-	sodium_memzero(code, sizeof code);
 	if (!ok) {
 		db_rollback(db);
 		if (conflict)

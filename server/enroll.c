@@ -12,7 +12,6 @@
 #include "cairn/auth.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
-#include "cairn/keys.h"
 #include "cairn/log.h"
 #include "cairn/money.h"
 #include "cairn/outbox.h"
@@ -409,14 +408,7 @@ static void enroll_post(request *req)
 	if (!u) {
 		/* Someone new makes an account on the way. */
 		f.email = http_form(req, "email");
-		accounts_read_details(req, &f);
-		password = http_form(req, "password");
-		const char *problem = accounts_check(db, a, &f);
-		if (!problem)
-			problem = keys_password_problem(password ? password : "", f.email, f.display_name);
-		if (!problem && (!http_form(req, "password_again") ||
-		                 strcmp(password, http_form(req, "password_again"))))
-			problem = "The two passwords do not match.";
+		const char *problem = accounts_read_new(req, db, &f, &password);
 		if (problem) {
 			enroll_form(req, db, &o, 422, category, &f, problem);
 			return;
@@ -440,14 +432,11 @@ static void enroll_post(request *req)
 		gate = true;
 	}
 	int64_t uid = u ? u->id : 0, eid = 0;
-	uint8_t jmk[CRYPTO_KEY_BYTES];
-	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
 	const char *conflict = NULL;
 	enroll_result res = ENROLL_DB_ERROR;
 	bool ok = db_begin(db);
 	if (ok && !u)
-		ok = accounts_create(db, a, &f, password, &uid, jmk, code, &conflict) &&
-		     session_create(req, db, uid, jmk, 1, code);
+		ok = accounts_sign_up(req, db, &f, password, &uid, &conflict);
 	if (ok)
 		res = enroll_learner(db, a, o.id, uid, category, "pending_payment", "self", 1, 0, NULL,
 		                     now, true, &eid);
@@ -471,8 +460,6 @@ static void enroll_post(request *req)
 	ok = ok && res == ENROLL_OK && db_commit(db);
 	if (gate)
 		auth_gate_leave();
-	sodium_memzero(jmk, sizeof jmk);
-	sodium_memzero(code, sizeof code);
 	if (!ok) {
 		db_rollback(db);
 		if (conflict) {

@@ -13,7 +13,6 @@
 #include "cairn/authz.h"
 #include "cairn/clock.h"
 #include "cairn/enroll.h"
-#include "cairn/keys.h"
 #include "cairn/log.h"
 #include "cairn/money.h"
 #include "cairn/outbox.h"
@@ -981,14 +980,7 @@ static void team_invite_post(request *req)
 			http_redirect(req, arena_sprintf(a, "/signin?next=/team-invite%%3Ftoken%%3D%s", token));
 			return;
 		}
-		accounts_read_details(req, &f);
-		password = http_form(req, "password");
-		const char *problem = accounts_check(db, a, &f);
-		if (!problem)
-			problem = keys_password_problem(password ? password : "", f.email, f.display_name);
-		if (!problem && (!http_form(req, "password_again") ||
-		                 strcmp(password, http_form(req, "password_again"))))
-			problem = "The two passwords do not match.";
+		const char *problem = accounts_read_new(req, db, &f, &password);
 		if (problem) {
 			invite_view(req, db, token, &c, 422, &f, problem);
 			return;
@@ -1004,8 +996,6 @@ static void team_invite_post(request *req)
 		gate = true;
 	}
 	int64_t uid = u ? u->id : 0, eid = 0;
-	uint8_t jmk[CRYPTO_KEY_BYTES];
-	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
 	const char *conflict = NULL;
 	enroll_result res = ENROLL_DB_ERROR;
 	token_row locked;
@@ -1017,8 +1007,7 @@ static void team_invite_post(request *req)
 		st = token_find(db, a, token, "team_invite", true, now, &locked);
 	ok = ok && st == TOKEN_VALID && locked.id == c.tok.id;
 	if (ok && !u)
-		ok = accounts_create(db, a, &f, password, &uid, jmk, code, &conflict) &&
-		     session_create(req, db, uid, jmk, 1, code);
+		ok = accounts_sign_up(req, db, &f, password, &uid, &conflict);
 	if (ok)
 		res = enroll_learner(db, a, c.offering_id, uid, c.category, "pending_payment", "team", 0,
 		                     c.team_id, &c.quote, now, true, &eid);
@@ -1029,8 +1018,6 @@ static void team_invite_post(request *req)
 	     db_commit(db);
 	if (gate)
 		auth_gate_leave();
-	sodium_memzero(jmk, sizeof jmk);
-	sodium_memzero(code, sizeof code);
 	if (!ok) {
 		db_rollback(db);
 		if (st != TOKEN_VALID && st != TOKEN_DB_ERROR)

@@ -37,6 +37,18 @@ void accounts_detail_view(request *req, tv *v, const account_fields *f);
  * the posted form into f (email and is_admin are left alone). */
 void accounts_read_details(request *req, account_fields *f);
 
+/* A new person's sign-up form: read the details and the password (twice)
+ * into f and *password, and say what is wrong (a sentence) or NULL.
+ * f->email and f->is_admin are the caller's to set first. */
+const char *accounts_read_new(request *req, PGconn *db, account_fields *f,
+                              const char **password);
+
+/* Make the account and sign its owner in, with the new recovery code
+ * waiting to be shown, inside the caller's transaction (the caller holds
+ * the Argon2id gate). On a duplicate email or handle *conflict says which. */
+bool accounts_sign_up(request *req, PGconn *db, const account_fields *f, const char *password,
+                      int64_t *user_id, const char **conflict);
+
 /* The professions (value, label) and whether a value is one of them. */
 bool accounts_profession_valid(const char *p);
 const char *accounts_profession_label(const char *p);
