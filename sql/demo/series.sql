@@ -174,8 +174,7 @@ SELECT c.id, 'core-practice-2026-05', date '2026-05-13', date '2026-05-15',
   FROM courses c WHERE c.slug = 'core-practice';
 
 -- The upcoming Core Practice run: starts on the first Wednesday at least 35
--- days after the day the script is run (a week later if that run would
--- touch Christmas Eve to New Year's Day), Wednesday to Friday; registration
+-- days after the day the script is run, Wednesday to Friday; registration
 -- closes 7 days and early registration 21 days before the start, 23:59
 -- Eastern. Otherwise the same settings as May 2026.
 INSERT INTO offerings (course_id, slug, starts_on, ends_on, time_zone, format, capacity,
@@ -189,22 +188,15 @@ SELECT m.course_id, 'core-practice-upcoming', u.starts_on, u.starts_on + 2,
        m.processing_fee_cents, m.group_discount_min_size, m.group_discount_percent,
        m.credit_summary, m.credits,
        'A demo run of the course, dated relative to the day the demo data was loaded: it '
-       'starts on the first Wednesday at least 35 days after that day (a week later over the '
-       'year-end holidays). Its deadlines were '
+       'starts on the first Wednesday at least 35 days after that day. Its deadlines were '
        'chosen for the demo, relative to that day too: registration closes 7 days and early '
        'registration 21 days before the start, at 23:59 Eastern. As for May 2026, the group '
        'discount (10% for teams of 3 or more) and the capacity (120) were chosen for the '
        'demo. The agenda is the May 2026 one, moved to these dates.'
   FROM offerings m,
-       -- isodow: Monday = 1 ... Wednesday = 3 ... Sunday = 7. A run that would
-       -- fall between Christmas Eve and New Year's Day moves a week later.
-       (SELECT CASE WHEN EXISTS (
-                   SELECT 1 FROM generate_series(w, w + 2, interval '1 day') AS g
-                    WHERE (extract(month FROM g) = 12 AND extract(day FROM g) >= 24)
-                       OR (extract(month FROM g) = 1 AND extract(day FROM g) = 1))
-                   THEN w + 7 ELSE w END AS starts_on
-          FROM (SELECT d + ((10 - extract(isodow FROM d)::int) % 7) AS w
-                  FROM (SELECT current_date + 35 AS d) AS x) AS y) AS u
+       -- isodow: Monday = 1 ... Wednesday = 3 ... Sunday = 7
+       (SELECT d + ((10 - extract(isodow FROM d)::int) % 7) AS starts_on
+          FROM (SELECT current_date + 35 AS d) AS x) AS u
  WHERE m.slug = 'core-practice-2026-05';
 
 -- Fees: the page's table, the same for every category and every offering.
