@@ -635,11 +635,33 @@ static void team_discard_post(request *req)
 }
 
 /* The member a /teams/:id/members/:mid action is about, on a team that can
- * still change. */
-static bool load_member(request *req, PGconn *db, team_ref *t, long long *mid,
+ * still change, locked inside a transaction this opens. Returns the
+ * connection, or NULL once the request has been answered (not signed in,
+ * not the coordinator's team, no such member, too late to change). */
+static bool load_member(request *req, PGconn *db, user *u, team_ref *t, long long *mid,
+                        const char **state, long long *enrollment_id, long long *token_id);
+
+static PGconn *begin_member_change(request *req, team_ref *t, long long *mid, const char **state,
+                                   long long *enrollment_id, long long *token_id)
+{
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return NULL;
+	if (!db_begin(db)) {
+		http_db_error(req);
+		return NULL;
+	}
+	if (!load_member(req, db, u, t, mid, state, enrollment_id, token_id)) {
+		db_rollback(db);
+		return NULL;
+	}
+	return db;
+}
+
+static bool load_member(request *req, PGconn *db, user *u, team_ref *t, long long *mid,
                         const char **state, long long *enrollment_id, long long *token_id)
 {
-	user *u = session_user(req);
 	if (!load_team(req, db, u, t))
 		return false;
 	if (!parse_id(http_param(req, "mid"), mid)) {
@@ -672,23 +694,13 @@ static bool load_member(request *req, PGconn *db, team_ref *t, long long *mid,
 
 static void member_resend_post(request *req)
 {
-	if (!authz_require_user(req))
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
 	long long now = (long long)clock_now();
-	if (!db_begin(db)) {
-		http_db_error(req);
+	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	if (!db)
 		return;
-	}
-	if (!load_member(req, db, &t, &mid, &state, &eid, &tok)) {
-		db_rollback(db);
-		return;
-	}
 	if (strcmp(state, "invited")) {
 		db_rollback(db);
 		http_error(req, 409, "Only a member whose invitation is waiting can be sent a new one.");
@@ -721,23 +733,13 @@ static bool remove_member(PGconn *db, arena *a, long long mid, const char *new_s
 
 static void member_revoke_post(request *req)
 {
-	if (!authz_require_user(req))
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
 	long long now = (long long)clock_now();
-	if (!db_begin(db)) {
-		http_db_error(req);
+	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	if (!db)
 		return;
-	}
-	if (!load_member(req, db, &t, &mid, &state, &eid, &tok)) {
-		db_rollback(db);
-		return;
-	}
 	if (strcmp(state, "invited") && strcmp(state, "accepted")) {
 		db_rollback(db);
 		http_error(req, 409, "This member is no longer on the team.");
@@ -753,24 +755,14 @@ static void member_revoke_post(request *req)
 
 static void member_replace_post(request *req)
 {
-	if (!authz_require_user(req))
-		return;
 	arena *a = req->a;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
 	team_ref t;
 	long long mid, eid, tok;
 	const char *state;
 	long long now = (long long)clock_now();
-	if (!db_begin(db)) {
-		http_db_error(req);
+	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	if (!db)
 		return;
-	}
-	if (!load_member(req, db, &t, &mid, &state, &eid, &tok)) {
-		db_rollback(db);
-		return;
-	}
 	member_in in = {http_form(req, "name"), http_form(req, "email"), http_form(req, "profession"),
 	                http_form(req, "category"), http_form(req, "track")};
 	const char *problem = NULL;
