@@ -16,12 +16,44 @@
 /* Set once at start (outbox_init), read-only afterwards. */
 static unsigned char *outbox_key;
 
+/* Make every missing directory above path, mode 0700: the default path
+ * (var/cairn.secret) names a directory a fresh clone does not have, and
+ * nobody but the server needs to look inside it. */
+static bool make_parents(const char *path)
+{
+	char dir[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	memcpy(dir, path, n + 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return true;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
 bool outbox_init(const char *path)
 {
 	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		randombytes_buf(key, sizeof key);
+		if (!make_parents(path)) {
+			fprintf(stderr, "cairn: cannot make the directory of the secret file %s: %s\n",
+			        path, strerror(errno));
+			return false;
+		}
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 || write(fd, key, sizeof key) != (ssize_t)sizeof key) {
 			fprintf(stderr, "cairn: cannot create the secret file %s: %s\n", path,

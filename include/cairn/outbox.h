@@ -18,7 +18,8 @@
 
 #include "cairn/arena.h"
 
-/* Load the key from path, creating it (mode 0600) if it does not exist.
+/* Load the key from path, creating it (mode 0600, and any missing directory
+ * above it, mode 0700) if it does not exist.
  * Call once at start. false (with a message) if it cannot be read or made. */
 bool outbox_init(const char *path);
 
