@@ -4,6 +4,7 @@
 #include "cairn/auth.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/gate.h"
 #include "cairn/keys.h"
 #include "cairn/log.h"
 #include "cairn/session.h"
@@ -17,57 +18,28 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The gate is process-wide by nature (it guards the machine's cores), so
- * it is the one piece of mutable state this module keeps. */
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	int slots, busy, queue, waiting;
-} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
+/* The Argon2id gate is process-wide by nature (it guards the machine's
+ * cores), so it is the one piece of mutable state this module keeps. */
+static gate argon = GATE_INIT;
+static pthread_once_t argon_sized = PTHREAD_ONCE_INIT;
 
-void auth_gate_init(int slots, int queue)
+/* One run per core; a short queue of four per core waits up to 3 s. */
+static void argon_default_size(void)
 {
-	pthread_mutex_lock(&gate.lock);
-	gate.slots = slots > 0 ? slots : 1;
-	gate.queue = queue >= 0 ? queue : 0;
-	pthread_mutex_unlock(&gate.lock);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores > 0 ? (int)cores : 1;
+	gate_configure(&argon, n, 4 * n, 3000);
 }
 
 bool auth_gate_enter(void)
 {
-	pthread_mutex_lock(&gate.lock);
-	if (gate.slots == 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		gate.slots = cores > 0 ? (int)cores : 1;
-		gate.queue = 4 * gate.slots;
-	}
-	if (gate.busy >= gate.slots && gate.waiting >= gate.queue) {
-		pthread_mutex_unlock(&gate.lock);
-		return false;
-	}
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 3;
-	gate.waiting++;
-	while (gate.busy >= gate.slots) {
-		if (pthread_cond_timedwait(&gate.freed, &gate.lock, &deadline) == ETIMEDOUT) {
-			gate.waiting--;
-			pthread_mutex_unlock(&gate.lock);
-			return false;
-		}
-	}
-	gate.waiting--;
-	gate.busy++;
-	pthread_mutex_unlock(&gate.lock);
-	return true;
+	pthread_once(&argon_sized, argon_default_size);
+	return gate_enter(&argon);
 }
 
 void auth_gate_leave(void)
 {
-	pthread_mutex_lock(&gate.lock);
-	gate.busy--;
-	pthread_cond_signal(&gate.freed);
-	pthread_mutex_unlock(&gate.lock);
+	gate_leave(&argon);
 }
 
 int auth_throttle_wait(PGconn *db, const char *key, int free_failures, long long now)

@@ -34,7 +34,9 @@ const char *config_usage(void)
 	return "  --listen HOST:PORT   address to serve on (CAIRN_LISTEN, 127.0.0.1:8080)\n"
 	       "  --origin URL         the site's public origin, for CSRF checks (CAIRN_ORIGIN)\n"
 	       "  --database URL       libpq connection string (CAIRN_DATABASE_URL)\n"
-	       "  --threads N          worker threads (CAIRN_THREADS, 32)\n"
+	       "  --threads N          worker threads, one per open connection (CAIRN_THREADS, 256)\n"
+	       "  --max-per-address N  open connections one client address may hold, except the\n"
+	       "                       trusted proxy (CAIRN_MAX_PER_ADDRESS, 64)\n"
 	       "  --pool N             database connections (CAIRN_POOL, 8)\n"
 	       "  --templates DIR      templates (CAIRN_TEMPLATES, ./templates)\n"
 	       "  --static DIR         static files (CAIRN_STATIC, ./static)\n"
@@ -56,17 +58,28 @@ bool config_load(config *cfg, int argc, char **argv)
 	cfg->sql_dir = env_or("CAIRN_SQL", "sql");
 	cfg->secret_file = env_or("CAIRN_SECRET_FILE", "var/cairn.secret");
 	cfg->trusted_proxy = env_or("CAIRN_TRUSTED_PROXY", NULL);
-	cfg->threads = 32;
+	/* A worker thread per open connection (CivetWeb), so enough of them for
+	 * the connections one instance should hold; each costs little until it
+	 * serves (its stack and arena are touched on use). */
+	cfg->threads = 256;
 	cfg->pool_size = 8;
 	cfg->pool_wait_ms = 2000;
 	cfg->max_body = 1024 * 1024;
-	cfg->request_timeout_ms = 30000;
+	/* Short, because a slow client holds a worker the whole time. */
+	cfg->request_timeout_ms = 10000;
+	cfg->keepalive_timeout_ms = 5000;
+	/* A hospital ward behind one NAT address: some 30 people, a browser
+	 * keeping one or two connections each. */
+	cfg->max_per_address = 64;
 
 	struct { const char *env; int *dst; long min, max; } ints[] = {
 		{"CAIRN_THREADS", &cfg->threads, 2, 1024},
 		{"CAIRN_POOL", &cfg->pool_size, 1, 256},
 		{"CAIRN_POOL_WAIT_MS", &cfg->pool_wait_ms, 1, 60000},
 		{"CAIRN_REQUEST_TIMEOUT_MS", &cfg->request_timeout_ms, 100, 600000},
+		{"CAIRN_SEARCH_SLOTS", &cfg->search_slots, 1, 256},
+		{"CAIRN_KEEPALIVE_TIMEOUT_MS", &cfg->keepalive_timeout_ms, 100, 600000},
+		{"CAIRN_MAX_PER_ADDRESS", &cfg->max_per_address, 1, 100000},
 	};
 	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		const char *s = getenv(ints[i].env);
@@ -115,6 +128,10 @@ bool config_load(config *cfg, int argc, char **argv)
 			if (!parse_int("--pool", val, 1, 256, &v))
 				return false;
 			cfg->pool_size = (int)v;
+		} else if (!strcmp(a, "--max-per-address")) {
+			if (!parse_int("--max-per-address", val, 1, 100000, &v))
+				return false;
+			cfg->max_per_address = (int)v;
 		} else if (!strcmp(a, "--max-body")) {
 			if (!parse_int("--max-body", val, 1024, 64L * 1024 * 1024, &v))
 				return false;
@@ -139,5 +156,10 @@ bool config_load(config *cfg, int argc, char **argv)
 		return false;
 	}
 	cfg->secure_cookies = !strncmp(cfg->origin, "https://", 8);
+	/* Searches may hold at most a quarter of the pool; pages keep the rest. */
+	if (cfg->search_slots == 0)
+		cfg->search_slots = cfg->pool_size >= 8 ? cfg->pool_size / 4 : 1;
+	if (cfg->search_slots >= cfg->pool_size && cfg->pool_size > 1)
+		cfg->search_slots = cfg->pool_size - 1;
 	return true;
 }

@@ -153,10 +153,13 @@ static PGresult *run(PGconn *c, const char *sql, int nparams, const char *const 
 	return PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 }
 
-/* Settings every connection has, also after a transparent reconnect. */
+/* Settings every connection has, also after a transparent reconnect. JIT
+ * compilation and parallel workers cost a request-sized query far more
+ * than they save (0.5-0.9 s measured on a loaded 2-core machine). */
 static void setup_session(PGconn *c)
 {
-	PGresult *r = PQexec(c, "SET TIME ZONE 'UTC'; SET statement_timeout = '15s'");
+	PGresult *r = PQexec(c, "SET TIME ZONE 'UTC'; SET statement_timeout = '15s'; SET jit = off;"
+	                        " SET max_parallel_workers_per_gather = 0");
 	PQclear(r);
 }
 

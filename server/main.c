@@ -244,6 +244,7 @@ static int cmd_serve(const config *cfg)
 	application.before = session_before;
 	application.after = session_after;
 	application.decorate_layout = decorate_layout;
+	search_configure(cfg->search_slots);
 	application.pool = db_pool_new(cfg->database_url, cfg->pool_size, cfg->pool_wait_ms);
 	router_init(&application.routes);
 	add_routes(&application.routes);

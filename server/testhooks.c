@@ -6,6 +6,7 @@
 
 #ifdef CAIRN_TEST_HOOKS
 #include "cairn/clock.h"
+#include "cairn/search.h"
 #include "cairn/session.h"
 
 #include <stdlib.h>
@@ -48,10 +49,25 @@ static void sign_in_as(request *req)
 	http_send(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
 }
 
+/* POST /__test/search-delay ms=<0..30000>: every search sleeps that long
+ * inside its transaction, holding its gate slot (0: off). */
+static void search_delay(request *req)
+{
+	long long ms;
+	if (!form_get_int(&req->body, "ms", 0, 30000, &ms)) {
+		http_error(req, 400, "ms=<0..30000> is required");
+		return;
+	}
+	search_test_delay((int)ms);
+	http_send(req, 200, "text/plain; charset=utf-8", "ok\n", 3);
+}
+
 void testhooks_routes(router *r)
 {
 	router_add(r, "POST", "/__test/clock", set_clock, "test build", "pin the clock");
 	router_add(r, "POST", "/__test/session", sign_in_as, "test build",
 	           "sign in as a user (no journal key)");
+	router_add(r, "POST", "/__test/search-delay", search_delay, "test build",
+	           "make every search slow");
 }
 #endif

@@ -25,12 +25,11 @@ enum {
 /* Register /signin, /signout, /signout-everywhere. */
 void auth_routes(router *r);
 
-/* Enter the Argon2id gate; false if the queue is full or the wait ran out
- * (answer 503 with Retry-After). Every successful enter needs a leave. */
+/* Enter the Argon2id gate (gate.h: one run per core, four per core may
+ * wait up to 3 s); false if the queue is full or the wait ran out (answer
+ * 503 with Retry-After). Every successful enter needs a leave. */
 bool auth_gate_enter(void);
 void auth_gate_leave(void);
-/* Set the gate's size once at start (default: the number of cores). */
-void auth_gate_init(int slots, int queue);
 
 /* Seconds the client must still wait before another attempt for key
  * (0: go ahead), -1 on a database error. */

@@ -23,7 +23,10 @@ typedef struct config {
 	int pool_size;             /* CAIRN_POOL: database connections */
 	int pool_wait_ms;          /* CAIRN_POOL_WAIT_MS: bounded wait for a connection */
 	size_t max_body;           /* CAIRN_MAX_BODY: request body cap in bytes */
-	int request_timeout_ms;    /* CAIRN_REQUEST_TIMEOUT_MS */
+	int request_timeout_ms;    /* CAIRN_REQUEST_TIMEOUT_MS: headers, and each wait for body bytes */
+	int keepalive_timeout_ms;  /* CAIRN_KEEPALIVE_TIMEOUT_MS: an idle keep-alive connection */
+	int max_per_address;       /* CAIRN_MAX_PER_ADDRESS: open connections one client may hold */
+	int search_slots;          /* CAIRN_SEARCH_SLOTS: searches at once (pool / 4) */
 	bool dev;                  /* --dev: re-read templates and static files on change */
 	bool secure_cookies;       /* origin is https */
 } config;
