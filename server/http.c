@@ -11,8 +11,15 @@
 #include "cairn/assets.h"
 #include "cairn/clock.h"
 #include "cairn/log.h"
+#include "cairn/peers.h"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +62,154 @@ static void exit_thread(const struct mg_context *ctx, int type, void *p)
 		arena_free(&w->a);
 		free(w);
 	}
+}
+
+/* ---- the per-address connection cap ----
+ *
+ * CivetWeb's API says nothing about a connection before its request
+ * headers have arrived, which is exactly when a slow client holds its
+ * worker. So the server looks at its own sockets instead: a sweep lists
+ * every established connection to a port it serves (/proc/self/fd), groups
+ * them by client address (the trusted proxy's excepted), and shuts down
+ * each address's newest connections beyond the cap. shutdown (not close)
+ * leaves the descriptor to CivetWeb, whose next read then sees the end of
+ * the stream and frees the worker at once. A sweep runs when a worker takes
+ * a new connection while more are open than one address may hold, at most
+ * every SWEEP_EVERY_MS and one at a time (so sweep's statics need no lock). */
+#define SWEEP_EVERY_MS 20
+
+static _Atomic int open_connections;
+static _Atomic long long last_sweep_ms;
+static atomic_flag sweeping = ATOMIC_FLAG_INIT;
+
+/* The text form of a socket address and its port; false for anything but
+ * IPv4 and IPv6. */
+static bool address_of(const struct sockaddr_storage *sa, char *out, size_t n, int *port)
+{
+	if (sa->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		*port = ntohs(in->sin_port);
+		return inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)n) != NULL;
+	}
+	if (sa->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		*port = ntohs(in6->sin6_port);
+		return inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)n) != NULL;
+	}
+	return false;
+}
+
+static bool serves_port(const app *application, int port)
+{
+	for (int i = 0; i < application->n_ports; i++)
+		if (application->ports[i] == port)
+			return true;
+	return false;
+}
+
+/* Fill c from fd if it is a client connection to one of our ports. */
+static bool client_connection(const app *application, int fd, peer_conn *c)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	char local[64];
+	int port = 0;
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    !address_of(&sa, local, sizeof local, &port) || !serves_port(application, port))
+		return false;
+	len = sizeof sa;
+	if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    !address_of(&sa, c->addr, sizeof c->addr, &port))
+		return false; /* a listening socket has no peer */
+	const char *proxy = application->cfg->trusted_proxy;
+	if (proxy && !strcmp(c->addr, proxy))
+		return false;
+	char link[64], target[64];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	/* "socket:[12345]": inode numbers grow as sockets are made. */
+	c->serial = strtoull(target + strcspn(target, "0123456789"), NULL, 10);
+	c->fd = fd;
+	c->refuse = false;
+	return true;
+}
+
+static void sweep(const app *application)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return; /* no /proc: the request timeout frees workers instead */
+	size_t n = 0, cap = 256;
+	peer_conn *conns = malloc(cap * sizeof *conns);
+	if (!conns)
+		fatal("http: out of memory");
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || end == e->d_name || fd == dirfd(d))
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			conns = realloc(conns, cap * sizeof *conns);
+			if (!conns)
+				fatal("http: out of memory");
+		}
+		if (client_connection(application, (int)fd, &conns[n]))
+			n++;
+	}
+	closedir(d);
+	size_t refused = peers_mark_surplus(conns, n, application->cfg->max_per_address);
+	const char *example = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (conns[i].refuse) {
+			shutdown(conns[i].fd, SHUT_RDWR);
+			example = conns[i].addr;
+		}
+	}
+	/* One log line a second at most, with the count since the last one:
+	 * a flood must not flood the log too. */
+	static unsigned long long unreported;
+	static long long reported_at;
+	unreported += refused;
+	long long now = clock_monotonic_us() / 1000000;
+	if (unreported && now != reported_at) {
+		log_warn("http: closed %llu connection%s beyond the cap of %d per address (e.g. from "
+		         "%s; CAIRN_MAX_PER_ADDRESS)",
+		         unreported, unreported == 1 ? "" : "s", application->cfg->max_per_address,
+		         example ? example : "an address seen earlier");
+		unreported = 0;
+		reported_at = now;
+	}
+	free(conns);
+}
+
+/* CivetWeb calls this in the worker that takes a new connection, before
+ * any of its request is read. */
+static int init_connection(const struct mg_connection *conn, void **conn_data)
+{
+	(void)conn_data;
+	const app *application = mg_get_user_context_data(conn);
+	int open = atomic_fetch_add(&open_connections, 1) + 1;
+	if (!application || application->n_ports == 0 || open <= application->cfg->max_per_address)
+		return 0;
+	long long now = clock_monotonic_us() / 1000;
+	if (now - atomic_load(&last_sweep_ms) < SWEEP_EVERY_MS ||
+	    atomic_flag_test_and_set(&sweeping))
+		return 0;
+	atomic_store(&last_sweep_ms, now);
+	sweep(application);
+	atomic_flag_clear(&sweeping);
+	return 0;
+}
+
+static void connection_close(const struct mg_connection *conn)
+{
+	(void)conn;
+	atomic_fetch_sub(&open_connections, 1);
 }
 
 const char *http_status_text(int status)
@@ -581,14 +736,15 @@ void http_routes(router *r)
 bool http_start(app *application)
 {
 	const config *cfg = application->cfg;
-	char threads[16], timeout[16];
+	char threads[16], timeout[16], keepalive[16];
 	snprintf(threads, sizeof threads, "%d", cfg->threads);
 	snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+	snprintf(keepalive, sizeof keepalive, "%d", cfg->keepalive_timeout_ms);
 	const char *options[] = {
 		"listening_ports", cfg->listen,
 		"num_threads", threads,
 		"enable_keep_alive", "yes",
-		"keep_alive_timeout_ms", "15000",
+		"keep_alive_timeout_ms", keepalive,
 		"tcp_nodelay", "1",
 		"request_timeout_ms", timeout,
 		"max_request_size", "16384",
@@ -596,17 +752,27 @@ bool http_start(app *application)
 		 * turns %00 into a terminator that silently cuts the path. */
 		"decode_url", "no",
 		"enable_directory_listing", "no",
+		"listen_backlog", "1024",
 		NULL,
 	};
 	struct mg_callbacks cb;
 	memset(&cb, 0, sizeof cb);
 	cb.init_thread = init_thread;
 	cb.exit_thread = exit_thread;
+	cb.init_connection = init_connection;
+	cb.connection_close = connection_close;
 	application->mg = mg_start(&cb, application, options);
 	if (!application->mg) {
 		log_error("http: cannot listen on %s", cfg->listen);
 		return false;
 	}
+	struct mg_server_port ports[8];
+	int n = mg_get_server_ports(application->mg, 8, ports);
+	int k = 0;
+	for (int i = 0; i < n && k < 8; i++)
+		application->ports[k++] = ports[i].port;
+	/* Workers read n_ports; until it is set, nothing is swept. */
+	application->n_ports = k;
 	mg_set_request_handler(application->mg, "/", dispatch, application);
 	return true;
 }

@@ -42,6 +42,8 @@ struct app {
 	tpl_set *templates;    /* NULL in --dev mode: loaded per request */
 	assets *static_files;
 	db_pool *pool;
+	int ports[8];          /* the TCP ports served (http_start) */
+	int n_ports;
 	struct mg_context *mg;
 	/* Called before the handler; may answer the request itself (e.g. a
 	 * CSRF failure) by setting a response and returning false. */
