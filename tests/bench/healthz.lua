@@ -3,7 +3,8 @@
 -- No response() callback, so the client does as little as possible per request; non-2xx/3xx
 -- answers are counted by wrk itself (summary.errors.status).
 wrk.method = "GET"
-wrk.path = "/healthz"
+-- BENCH_PATH names another path (scripts/bench: a static file of a page's size).
+wrk.path = os.getenv("BENCH_PATH") or "/healthz"
 
 function done(summary, latency, requests)
   local secs = summary.duration / 1e6
