@@ -68,6 +68,9 @@ static void replace_image(arena *a, cmark_node *img, bool in_link);
 static void drop_link(cmark_node *link);
 static bool is_autolink(cmark_node *link);
 static void plain_subtree(cmark_node *root, buf *b);
+static void html_as_text(arena *a, cmark_node *html);
+static void link_bare_urls(arena *a, cmark_node *doc);
+static void split_urls(arena *a, cmark_node *text);
 static void link_mentions(arena *a, cmark_node *doc, mentions *m);
 static void split_mentions(cmark_node *text, mentions *m);
 static bool mention_ok(mentions *m, const char *handle);
@@ -110,6 +113,7 @@ bool markdown_render(arena *a, const char *src, size_t len,
 		fatal("markdown: cmark returned no document");
 	sanitize(a, doc);
 	cmark_consolidate_text_nodes(doc);
+	link_bare_urls(a, doc);
 	mentions m = {.a = a, .opt = opt, .accepted = out->mentions};
 	if (opt->resolve_mention)
 		link_mentions(a, doc, &m);
@@ -144,13 +148,17 @@ static void list_push(arena *a, node_list *l, cmark_node *node, bool in_link)
 
 static void sanitize(arena *a, cmark_node *doc)
 {
-	node_list images = {0}, links = {0};
+	node_list images = {0}, links = {0}, html = {0};
 	int link_depth = 0, image_depth = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
+		if ((t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) && image_depth == 0) {
+			list_push(a, &html, n, false);
+			continue;
+		}
 		if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE)
 			continue;
 		int *depth = t == CMARK_NODE_LINK ? &link_depth : &image_depth;
@@ -166,6 +174,10 @@ static void sanitize(arena *a, cmark_node *doc)
 	}
 	cmark_iter_free(it);
 
+	/* Raw HTML is never markup, but what the author typed ("<patient
+	 * name>", "<b>bold</b>") is theirs: it stays, as the literal text. */
+	for (size_t i = 0; i < html.n; i++)
+		html_as_text(a, html.v[i].node);
 	/* Images first: an image inside a link is replaced in place, and the
 	 * link (kept or unwrapped) is handled after. */
 	for (size_t i = 0; i < images.n; i++)
@@ -207,6 +219,138 @@ static void replace_image(arena *a, cmark_node *img, bool in_link)
 	if (repl)
 		insert_before(img, repl);
 	cmark_node_free(img);   /* unlinks it, and frees its children */
+}
+
+/* Raw HTML becomes the text it was typed as: inline, a text node; a block,
+ * a paragraph whose lines are joined by soft breaks. */
+static void html_as_text(arena *a, cmark_node *html)
+{
+	const char *lit = literal(html);
+	if (cmark_node_get_type(html) == CMARK_NODE_HTML_INLINE) {
+		insert_before(html, new_text(a, lit, strlen(lit)));
+		cmark_node_free(html);
+		return;
+	}
+	cmark_node *para = new_node(CMARK_NODE_PARAGRAPH);
+	const char *line = lit;
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+		size_t end = n;
+		while (end > 0 && line[end - 1] == '\r')
+			end--;
+		if (end && cmark_node_first_child(para) &&
+		    !cmark_node_append_child(para, new_node(CMARK_NODE_SOFTBREAK)))
+			fatal("markdown: cannot build a paragraph");
+		if (end && !cmark_node_append_child(para, new_text(a, line, end)))
+			fatal("markdown: cannot build a paragraph");
+		line += n + (line[n] == '\n');
+	}
+	if (cmark_node_first_child(para))
+		insert_before(html, para);
+	else
+		cmark_node_free(para);
+	cmark_node_free(html);
+}
+
+/* ---- pass 1b: bare URLs ---------------------------------------------- */
+
+/* "https://capc.org" typed in a sentence becomes a link, by the same rules
+ * as written links (url_allowed). Text inside links, code and images is
+ * left alone. */
+static void link_bare_urls(arena *a, cmark_node *doc)
+{
+	node_list texts = {0};
+	int skip_depth = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			skip_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+			break;
+		case CMARK_NODE_TEXT:
+			if (skip_depth == 0 && strchr(literal(n), ':'))
+				list_push(a, &texts, n, false);
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < texts.n; i++)
+		split_urls(a, texts.v[i].node);
+}
+
+/* Where a bare URL starts at s[i] (after a non-word byte), its length with
+ * trailing punctuation and unbalanced closing brackets left out; else 0. */
+static size_t bare_url_at(const char *s, size_t i, size_t len)
+{
+	if (i > 0 && (is_word_byte((unsigned char)s[i - 1]) || s[i - 1] == '/'))
+		return 0;
+	const char *p = s + i;
+	size_t scheme = prefix_ci(p, "https://") ? 8 : prefix_ci(p, "http://") ? 7
+	                : prefix_ci(p, "mailto:") ? 7 : 0;
+	if (!scheme)
+		return 0;
+	size_t n = scheme;
+	while (i + n < len && !strchr(" \t\r\n<>\"`", p[n]))
+		n++;
+	for (;;) {
+		if (n <= scheme)
+			return 0;
+		char c = p[n - 1];
+		if (strchr(".,:;!?'*_~", c)) {
+			n--;
+			continue;
+		}
+		if (c == ')' || c == ']') {
+			char open = c == ')' ? '(' : '[';
+			int depth = 0;
+			for (size_t k = 0; k < n; k++)
+				depth += p[k] == open ? 1 : p[k] == c ? -1 : 0;
+			if (depth < 0) {
+				n--;
+				continue;
+			}
+		}
+		break;
+	}
+	return n;
+}
+
+static void split_urls(arena *a, cmark_node *text)
+{
+	const char *s = literal(text);
+	size_t len = strlen(s), done = 0;
+	bool changed = false;
+	for (size_t i = 0; i < len; i++) {
+		size_t n = bare_url_at(s, i, len);
+		if (!n)
+			continue;
+		char *url = arena_strndup(a, s + i, n);
+		if (!url_allowed(url)) {
+			i += n - 1;
+			continue;
+		}
+		if (i > done)
+			insert_before(text, new_text(a, s + done, i - done));
+		cmark_node *link = new_node(CMARK_NODE_LINK);
+		if (!cmark_node_set_url(link, url) ||
+		    !cmark_node_append_child(link, new_text(a, prefix_ci(url, "mailto:") ? url + 7 : url,
+		                                            strlen(prefix_ci(url, "mailto:") ? url + 7 : url))))
+			fatal("markdown: cannot build a link");
+		insert_before(text, link);
+		i += n - 1;
+		done = i + 1;
+		changed = true;
+	}
+	if (!changed)
+		return;
+	if (done < len)
+		insert_before(text, new_text(a, s + done, len - done));
+	cmark_node_free(text);
 }
 
 /* The link's children take its place, so its text stays as text. */

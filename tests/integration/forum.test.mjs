@@ -778,7 +778,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
     const before0 = await forumState();
     const pv = await postReply(priya.jar, th, { body, action: 'preview' });
     assert.equal(pv.status, 200, `${what}: preview ${pv.status}`);
-    assertInert(previewOf(pv.body), `${what} (reply preview)`);
+    assertInert(previewOf(pv.body), `${what} (reply preview)`, { textMayHold: true });
     await assertUnchanged(before0, `${what}: a preview`);
     numbers.push(await reply(priya.jar, th, body));
   }
@@ -786,10 +786,10 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
   const all = PAYLOADS.map(([, p]) => p).join('\n\n');
   const npv = await postThread(priya.jar, S.cohort, { title: 'Preview', body: all, action: 'preview' });
   assert.equal(npv.status, 200);
-  assertInert(previewOf(npv.body), 'all payloads (new-thread preview)');
+  assertInert(previewOf(npv.body), 'all payloads (new-thread preview)', { textMayHold: true });
   const epv = await act(priya.jar, `/posts/${await postId(th, numbers[0])}/edit`, { body: all, action: 'preview' });
   assert.equal(epv.status, 200);
-  assertInert(previewOf(epv.body), 'all payloads (edit preview)');
+  assertInert(previewOf(epv.body), 'all payloads (edit preview)', { textMayHold: true });
 
   const view = await page(`/t/${th}`, sam.jar);
   const posts = postsOn(view.body);
@@ -799,7 +799,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
   for (let i = 0; i < PAYLOADS.length; i++) {
     const [what] = PAYLOADS[i];
     const p = posts.get(numbers[i]);
-    assertInert(p.body, `${what} (post)`);
+    assertInert(p.body, `${what} (post)`, { textMayHold: true });
     assert.equal(p.body.trimEnd(), await sql('SELECT body_html FROM posts WHERE thread_id = $1 AND number = $2', [th, numbers[i]]),
       `${what}: the stored HTML is what is shown`);
     assert.ok(p.body.includes(words[i]), `${what}: the rest of the post is there`);
@@ -818,7 +818,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
     for (let i = 0; i < PAYLOADS.length; i++) {
       const res = searchResults((await page(`/search?q=${words[i]}`, sam.jar)).body);
       assert.equal(res.length, 1, `${PAYLOADS[i][0]}: found by its word`);
-      assertInert(res[0].snippet, `${PAYLOADS[i][0]} (search snippet)`, { allowed: ['mark'] });
+      assertInert(res[0].snippet, `${PAYLOADS[i][0]} (search snippet)`, { allowed: ['mark'], textMayHold: true });
       assert.ok(res[0].snippet.includes(`<mark>${words[i]}</mark>`), 'the word is highlighted');
       assert.ok(!res[0].snippet.includes('<mark>forged'), 'nobody forges a highlight');
     }
@@ -837,7 +837,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
     for (let i = 0; i < PAYLOADS.length; i++) {
       const n = list.find((x) => x.thread === th && x.number === numbers[i]);
       assert.ok(n, `${PAYLOADS[i][0]}: a notification`);
-      assertInert(n.excerptHtml, `${PAYLOADS[i][0]} (notification excerpt)`, { allowed: [] });
+      assertInert(n.excerptHtml, `${PAYLOADS[i][0]} (notification excerpt)`, { allowed: [], textMayHold: true });
       assert.equal(n.title, title, 'the thread title is shown as text');
     }
     const notes = /<ol class="notifications">([\s\S]*?)<\/ol>/.exec((await page('/notifications', sam.jar)).body)[1];

@@ -72,6 +72,24 @@ static bool ci_contains(const char *hay, const char *needle)
 	return false;
 }
 
+/* Only the markup of h: its tags, text between them dropped (escaped text
+ * can hold no '<', so what is left is what a browser would parse as tags). */
+static char *tags_only(arena *a, const char *h)
+{
+	char *out = arena_alloc(a, strlen(h) + 1), *o = out;
+	bool in_tag = false;
+	for (; *h; h++) {
+		if (*h == '<')
+			in_tag = true;
+		if (in_tag)
+			*o++ = *h;
+		if (*h == '>')
+			in_tag = false;
+	}
+	*o = '\0';
+	return out;
+}
+
 static bool allowed_href(const char *v, size_t n)
 {
 	if (n >= 1 && v[0] == '#')
@@ -589,7 +607,9 @@ static void test_xss_corpus(void **state)
 	};
 	for (size_t i = 0; i < sizeof corpus / sizeof corpus[0]; i++) {
 		markdown_result r = render(a, corpus[i]);
-		const char *h = r.html;
+		/* Raw HTML is shown as the text typed, so its words may appear as
+		 * escaped text: only the markup must be free of them. */
+		const char *h = tags_only(a, r.html);
 		if (ci_contains(h, "<script") || ci_contains(h, "onerror") ||
 		    ci_contains(h, "javascript:") || ci_contains(h, "vbscript:") ||
 		    ci_contains(h, "data:") || ci_contains(h, "<img") ||
@@ -610,10 +630,18 @@ static void test_xss_corpus(void **state)
 	assert_string_equal(html(a, "![x](/i.png \"\\\" onerror=\\\"alert(1)\")"),
 	                    "<p><a href=\"/i.png\" title=\"&quot; onerror=&quot;alert(1)\">"
 	                    "x</a></p>\n");
-	/* Raw HTML is dropped entirely (not even cmark's placeholder). */
-	assert_string_equal(html(a, "<script>alert(1)</script>"), "");
-	assert_string_equal(html(a, "x <img src=x onerror=alert(1)> y"), "<p>x  y</p>\n");
-	assert_string_equal(html(a, "<!-- comment -->"), "");
+	/* Raw HTML is never markup: it shows as the text the author typed
+	 * (issue 9: "<patient name>" vanished). */
+	assert_string_equal(html(a, "<script>alert(1)</script>"),
+	                    "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+	assert_string_equal(html(a, "x <img src=x onerror=alert(1)> y"),
+	                    "<p>x &lt;img src=x onerror=alert(1)&gt; y</p>\n");
+	assert_string_equal(html(a, "<!-- comment -->"), "<p>&lt;!-- comment --&gt;</p>\n");
+	assert_string_equal(html(a, "Call <patient name> back"),
+	                    "<p>Call &lt;patient name&gt; back</p>\n");
+	assert_string_equal(html(a, "<b>bold</b> and\n<div>\nline two\n</div>"),
+	                    "<p>&lt;b&gt;bold&lt;/b&gt; and</p>\n"
+	                    "<p>&lt;div&gt;\nline two\n&lt;/div&gt;</p>\n");
 	/* A refused link keeps its text, markup included. */
 	assert_string_equal(html(a, "[*__x__*](javascript:alert(1))"),
 	                    "<p><em><strong>x</strong></em></p>\n");
@@ -631,6 +659,30 @@ static void test_xss_corpus(void **state)
 	assert_string_equal(html(a, "AT&T <3"), "<p>AT&amp;T &lt;3</p>\n");
 }
 
+/* --- bare URLs -------------------------------------------------------- */
+
+static void test_bare_urls(void **state)
+{
+	arena *a = *state;
+	assert_string_equal(html(a, "See https://capc.org for more."),
+	                    "<p>See <a href=\"https://capc.org\" rel=\"nofollow ugc noopener\">"
+	                    "https://capc.org</a> for more.</p>\n");
+	/* Trailing punctuation and an unbalanced bracket stay outside. */
+	assert_string_equal(html(a, "(at http://x.org/a_(b)), then"),
+	                    "<p>(at <a href=\"http://x.org/a_(b)\" rel=\"nofollow ugc noopener\">"
+	                    "http://x.org/a_(b)</a>), then</p>\n");
+	assert_string_equal(html(a, "mail mailto:team@x.org!"),
+	                    "<p>mail <a href=\"mailto:team@x.org\" rel=\"nofollow ugc noopener\">"
+	                    "team@x.org</a>!</p>\n");
+	/* Inside code and existing links nothing changes; other schemes stay text. */
+	assert_string_equal(html(a, "`https://x.org` [y](https://y.org) javascript:alert(1) ftp://f.org"),
+	                    "<p><code>https://x.org</code> <a href=\"https://y.org\" "
+	                    "rel=\"nofollow ugc noopener\">y</a> javascript:alert(1) ftp://f.org</p>\n");
+	/* A scheme glued to a word is not a URL start, and a bare scheme is not a link. */
+	assert_string_equal(html(a, "xhttps://x.org and https:// alone"),
+	                    "<p>xhttps://x.org and https:// alone</p>\n");
+}
+
 /* --- plain text ------------------------------------------------------- */
 
 static void test_plain_text(void **state)
@@ -642,7 +694,7 @@ static void test_plain_text(void **state)
 		"```c\nint x;\n```\n\n---\n\n![alt](/i.png) <b>raw</b> &amp; &lt;\n\n\n");
 	assert_string_equal(r.text,
 		"Title\nSome very strong code and a link soft break\nhard break\n"
-		"one\ntwo\nquoted @bob\nint x;\nalt raw & <");
+		"one\ntwo\nquoted @bob\nint x;\nalt <b>raw</b> & <");
 	assert_string_equal(render(a, "").text, "");
 	assert_string_equal(render(a, "\n\n  \n").text, "");
 }
@@ -815,6 +867,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xss_corpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bare_urls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_input_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
