@@ -71,6 +71,7 @@ static void plain_subtree(cmark_node *root, buf *b);
 static void html_as_text(arena *a, cmark_node *html);
 static void link_bare_urls(arena *a, cmark_node *doc);
 static void split_urls(arena *a, cmark_node *text);
+static node_list texts_outside_links(arena *a, cmark_node *doc, char c);
 static void link_mentions(arena *a, cmark_node *doc, mentions *m);
 static void split_mentions(cmark_node *text, mentions *m);
 static bool mention_ok(mentions *m, const char *handle);
@@ -259,6 +260,16 @@ static void html_as_text(arena *a, cmark_node *html)
  * left alone. */
 static void link_bare_urls(arena *a, cmark_node *doc)
 {
+	node_list texts = texts_outside_links(a, doc, ':');
+	for (size_t i = 0; i < texts.n; i++)
+		split_urls(a, texts.v[i].node);
+}
+
+/* The text nodes outside links and images that hold the byte c, collected
+ * first (the passes then change the tree, which an iterator must not see).
+ * Code spans and blocks are other node types, so they are never included. */
+static node_list texts_outside_links(arena *a, cmark_node *doc, char c)
+{
 	node_list texts = {0};
 	int skip_depth = 0;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -271,7 +282,7 @@ static void link_bare_urls(arena *a, cmark_node *doc)
 			skip_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
 			break;
 		case CMARK_NODE_TEXT:
-			if (skip_depth == 0 && strchr(literal(n), ':'))
+			if (skip_depth == 0 && strchr(literal(n), c))
 				list_push(a, &texts, n, false);
 			break;
 		default:
@@ -279,8 +290,7 @@ static void link_bare_urls(arena *a, cmark_node *doc)
 		}
 	}
 	cmark_iter_free(it);
-	for (size_t i = 0; i < texts.n; i++)
-		split_urls(a, texts.v[i].node);
+	return texts;
 }
 
 /* Where a bare URL starts at s[i] (after a non-word byte), its length with
@@ -406,28 +416,7 @@ static void plain_subtree(cmark_node *root, buf *b)
 
 static void link_mentions(arena *a, cmark_node *doc, mentions *m)
 {
-	node_list texts = {0};
-	int skip_depth = 0;   /* inside links (and images, though none are left) */
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		switch (cmark_node_get_type(n)) {
-		case CMARK_NODE_LINK:
-		case CMARK_NODE_IMAGE:
-			skip_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
-			break;
-		case CMARK_NODE_TEXT:
-			/* Code spans and blocks are other node types, so they
-			 * never get here. */
-			if (skip_depth == 0 && strchr(literal(n), '@'))
-				list_push(a, &texts, n, false);
-			break;
-		default:
-			break;
-		}
-	}
-	cmark_iter_free(it);
+	node_list texts = texts_outside_links(a, doc, '@');
 	for (size_t i = 0; i < texts.n; i++)
 		split_mentions(texts.v[i].node, m);
 }
