@@ -7,6 +7,7 @@
  * database never blocks threads that only return connections.
  */
 #include "cairn/db.h"
+#include "cairn/clock.h"
 #include "cairn/arena.h"
 #include "cairn/log.h"
 
@@ -220,14 +221,7 @@ void db_pool_free(db_pool *p)
 
 PGconn *db_acquire(db_pool *p)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += p->wait_ms / 1000;
-	deadline.tv_nsec += (long)(p->wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = clock_deadline_ms(p->wait_ms);
 
 	pthread_mutex_lock(&p->lock);
 	int found = -1;

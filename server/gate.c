@@ -4,6 +4,7 @@
  * wants), so spurious wake-ups never extend a wait.
  */
 #include "cairn/gate.h"
+#include "cairn/clock.h"
 
 #include <errno.h>
 #include <time.h>
@@ -30,14 +31,7 @@ bool gate_enter(gate *g)
 		pthread_mutex_unlock(&g->lock);
 		return false;
 	}
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += g->wait_ms / 1000;
-	deadline.tv_nsec += (long)(g->wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = clock_deadline_ms(g->wait_ms);
 	g->waiting++;
 	while (g->busy >= (g->slots > 0 ? g->slots : 1)) {
 		if (pthread_cond_timedwait(&g->freed, &g->lock, &deadline) == ETIMEDOUT) {

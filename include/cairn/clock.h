@@ -19,6 +19,10 @@ time_t clock_now(void);
 int64_t clock_now_us(void);
 /* Monotonic microseconds, for measuring durations only. */
 int64_t clock_monotonic_us(void);
+/* The absolute CLOCK_REALTIME instant ms milliseconds from now, as
+ * pthread_cond_timedwait wants its deadline (the system clock, never the
+ * pinned test clock: waits are real). */
+struct timespec clock_deadline_ms(int ms);
 
 #ifdef CAIRN_TEST_HOOKS
 /* Pin the clock to t (seconds since the epoch); 0 returns to the real clock. */
