@@ -18,11 +18,16 @@ void gate_configure(gate *g, int slots, int queue, int wait_ms)
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* How many may run at once; an unconfigured gate admits one. Called locked. */
+static int slots_of(const gate *g)
+{
+	return g->slots > 0 ? g->slots : 1;
+}
+
 bool gate_enter(gate *g)
 {
 	pthread_mutex_lock(&g->lock);
-	int slots = g->slots > 0 ? g->slots : 1;
-	if (g->busy < slots) {
+	if (g->busy < slots_of(g)) {
 		g->busy++;
 		pthread_mutex_unlock(&g->lock);
 		return true;
@@ -33,7 +38,7 @@ bool gate_enter(gate *g)
 	}
 	struct timespec deadline = clock_deadline_ms(g->wait_ms);
 	g->waiting++;
-	while (g->busy >= (g->slots > 0 ? g->slots : 1)) {
+	while (g->busy >= slots_of(g)) {
 		if (pthread_cond_timedwait(&g->freed, &g->lock, &deadline) == ETIMEDOUT) {
 			g->waiting--;
 			pthread_mutex_unlock(&g->lock);

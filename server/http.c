@@ -18,11 +18,11 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <strings.h>
 
 /* Bodies larger than the cap are drained (not parsed) up to this much, so

@@ -346,10 +346,11 @@ static void split_urls(arena *a, cmark_node *text)
 		}
 		if (i > done)
 			insert_before(text, new_text(a, s + done, i - done));
+		/* A mail link shows the address, as cmark's own autolinks do. */
+		const char *label = prefix_ci(url, "mailto:") ? url + 7 : url;
 		cmark_node *link = new_node(CMARK_NODE_LINK);
 		if (!cmark_node_set_url(link, url) ||
-		    !cmark_node_append_child(link, new_text(a, prefix_ci(url, "mailto:") ? url + 7 : url,
-		                                            strlen(prefix_ci(url, "mailto:") ? url + 7 : url))))
+		    !cmark_node_append_child(link, new_text(a, label, strlen(label))))
 			fatal("markdown: cannot build a link");
 		insert_before(text, link);
 		i += n - 1;

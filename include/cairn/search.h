@@ -8,7 +8,8 @@
  * search costs about the same at a million posts as at ten thousand.
  * Searches run under their own small gate (gate.h) with JIT and parallel
  * workers off and a 3 s statement limit: when the gate is full, a further
- * search is answered 503 with Retry-After while pages are still served. Snippets come from ts_headline with private-use sentinel characters
+ * search is answered 503 with Retry-After while pages are still served.
+ * Snippets come from ts_headline with private-use sentinel characters
  * around the hits; the snippet is HTML-escaped first and only then are the
  * sentinels turned into <mark> tags, so nothing a post contains can become
  * markup. Results are limited to the spaces the searcher can read, computed
