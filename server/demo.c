@@ -6,10 +6,12 @@
 #include "cairn/accounts.h"
 #include "cairn/arena.h"
 #include "cairn/db.h"
+#include "cairn/forum.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEMO_PASSWORD "cairn-demo-2026"
@@ -32,7 +34,86 @@ static const account_fields people[] = {
 	 "America/New_York", "adult", false},
 };
 
-bool demo_load(PGconn *db, const char *sql_dir, FILE *out)
+/* The conversation (sql/demo/conversation.sql), written once: when the May
+ * cohort's spaces hold no thread yet. Every post goes through the forum's
+ * own write path, so its HTML, mentions, notifications and reading state
+ * are exactly what the site would have made; one transaction for all. */
+static bool load_conversation(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
+{
+	PGresult *r = db_q0(db,
+		"SELECT count(*) FROM threads t JOIN spaces s ON s.id = t.space_id"
+		" JOIN offerings o ON o.id = s.offering_id WHERE o.slug = 'core-practice-2026-05'");
+	if (!r)
+		return false;
+	bool loaded = strcmp(db_val(r, 0, 0), "0") != 0;
+	PQclear(r);
+	if (loaded)
+		return true;
+
+	arena a;
+	arena_init(&a, 0);
+	char path[4096];
+	PGresult *posts = NULL;
+	bool ok = db_begin(db);
+	snprintf(path, sizeof path, "%s/demo/conversation.sql", sql_dir);
+	ok = ok && migrate_exec_file(db, path);
+	if (ok)
+		posts = db_q0(db,
+			"SELECT p.thread, u.id AS author_id, extract(epoch FROM p.at)::bigint AS at,"
+			" p.title, p.body,"
+			" CASE p.space WHEN 'series' THEN (SELECT s.id FROM spaces s JOIN series se"
+			"   ON se.id = s.series_id WHERE s.kind = 'series' AND se.slug = 'palliative-care')"
+			" ELSE (SELECT s.id FROM spaces s JOIN offerings o ON o.id = s.offering_id"
+			"   WHERE o.slug = 'core-practice-2026-05' AND s.kind = p.space) END AS space_id"
+			" FROM demo_posts p JOIN users u ON u.handle = p.handle ORDER BY p.at");
+	ok = posts != NULL;
+	int rows = ok ? PQntuples(posts) : 0;
+	int c_thread = PQfnumber(posts, "thread"), c_author = PQfnumber(posts, "author_id"),
+	    c_at = PQfnumber(posts, "at"), c_title = PQfnumber(posts, "title"),
+	    c_body = PQfnumber(posts, "body"), c_space = PQfnumber(posts, "space_id");
+	for (int i = 0; ok && i < rows; i++) {
+		const char *key = db_val(posts, i, c_thread);
+		bool opening = !PQgetisnull(posts, i, c_title);
+		forum_post_in in = {
+			.author_id = atoll(db_val(posts, i, c_author)),
+			.space_id = atoll(db_val(posts, i, c_space)),
+			.title = opening ? db_val(posts, i, c_title) : NULL,
+			.body = db_val(posts, i, c_body),
+			.at = atoll(db_val(posts, i, c_at)),
+			.origin = origin,
+		};
+		if (!opening) {
+			r = db_q(db, "SELECT id FROM demo_threads WHERE key = $1", key);
+			ok = r && PQntuples(r) == 1;
+			in.thread_id = ok ? atoll(db_val(r, 0, 0)) : 0;
+			PQclear(r);
+			if (!ok) {
+				log_error("demo: a reply in '%s' comes before the thread starts", key);
+				break;
+			}
+		}
+		int64_t thread_id;
+		int number;
+		const char *problem;
+		ok = forum_write_post(db, &a, &in, &thread_id, &number, &problem);
+		if (!ok && problem)
+			log_error("demo: a post in '%s' was refused: %s", key, problem);
+		if (ok && opening)
+			ok = db_exec(db, "INSERT INTO demo_threads (key, id) VALUES ($1, $2)", 2,
+			             (const char *[]){key, arena_sprintf(&a, "%lld", (long long)thread_id)});
+	}
+	PQclear(posts);
+	snprintf(path, sizeof path, "%s/demo/conversation_after.sql", sql_dir);
+	ok = ok && migrate_exec_file(db, path) && db_commit(db);
+	if (!ok)
+		db_rollback(db);
+	else
+		fprintf(out, "Loaded the demo conversation (%d posts).\n", rows);
+	arena_free(&a);
+	return ok;
+}
+
+bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 {
 	PGresult *r = db_q0(db, "SELECT count(*) FROM series WHERE slug = 'palliative-care'");
 	if (!r)
@@ -82,7 +163,7 @@ bool demo_load(PGconn *db, const char *sql_dir, FILE *out)
 		return false;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
-	if (!migrate_run_file(db, path))
+	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out))
 		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)

@@ -225,10 +225,10 @@ typedef struct rendered {
 	mention_ctx mentions;
 } rendered;
 
-/* Validate and render a post body. Returns NULL on success, else the
- * sentence to show (or "" after a database error, already answered). */
-static const char *render_body(request *req, PGconn *db, long long space_id, const char *body,
-                               rendered *out)
+/* Validate and render a post body. Returns NULL on success, "" after a
+ * database error, else the sentence to show the writer. */
+static const char *render_md(PGconn *db, arena *a, long long space_id, const char *body,
+                             rendered *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!body)
@@ -237,18 +237,26 @@ static const char *render_body(request *req, PGconn *db, long long space_id, con
 	if (!has_visible_text(body))
 		return "Write something first.";
 	if (len > MARKDOWN_MAX_BYTES)
-		return arena_sprintf(req->a, "Posts can be at most %d KB long; this one is %zu KB.",
+		return arena_sprintf(a, "Posts can be at most %d KB long; this one is %zu KB.",
 		                     MARKDOWN_MAX_BYTES / 1024, (len + 1023) / 1024);
-	out->mentions = (mention_ctx){.db = db, .a = req->a, .space_id = space_id};
+	out->mentions = (mention_ctx){.db = db, .a = a, .space_id = space_id};
 	markdown_options opt = {0, resolve_mention, &out->mentions};
-	if (!markdown_render(req->a, body, len, &opt, &out->md))
+	if (!markdown_render(a, body, len, &opt, &out->md))
 		return "The post is not valid text.";
-	if (out->mentions.failed) {
-		http_db_error(req);
+	if (out->mentions.failed)
 		return "";
-	}
-	out->text = strip_sentinels(req->a, out->md.text, out->md.text_len);
+	out->text = strip_sentinels(a, out->md.text, out->md.text_len);
 	return NULL;
+}
+
+/* render_md for a request: a database error is answered here (and "" returned). */
+static const char *render_body(request *req, PGconn *db, long long space_id, const char *body,
+                               rendered *out)
+{
+	const char *problem = render_md(db, req->a, space_id, body, out);
+	if (problem && !*problem)
+		http_db_error(req);
+	return problem;
 }
 
 /* ---- spaces ---- */
@@ -472,18 +480,16 @@ static void new_thread_page(request *req)
 
 /* Record a new post (number n) in thread t; mentions and notifications
  * too. Inside the caller's transaction. Returns the post id or 0. */
-static long long insert_post(request *req, PGconn *db, long long thread_id, int number,
-                             const char *title_for_search, const char *src, const rendered *rb,
-                             long long now)
+static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char *origin,
+                             long long thread_id, int number, const char *title_for_search,
+                             const char *src, const rendered *rb, long long now)
 {
-	arena *a = req->a;
-	user *u = session_user(req);
 	PGresult *r = db_query(db,
 		"INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,"
 		" created_at) VALUES ($1, $2, $3, $4, $5, $6,"
 		" setweight(to_tsvector('english', $7), 'A') || to_tsvector('english', $6),"
 		" to_timestamp($8)) RETURNING id",
-		8, (const char *[]){num(a, thread_id), num(a, number), num(a, u->id), src, rb->md.html,
+		8, (const char *[]){num(a, thread_id), num(a, number), num(a, author_id), src, rb->md.html,
 		                    rb->text, title_for_search ? title_for_search : "", num(a, now)});
 	if (!r)
 		return 0;
@@ -497,19 +503,96 @@ static long long insert_post(request *req, PGconn *db, long long thread_id, int 
 	if (!db_exec(db,
 	             "UPDATE threads SET last_post_at = to_timestamp($2), last_poster_id = $3,"
 	             " last_number = $4 WHERE id = $1",
-	             4, (const char *[]){num(a, thread_id), num(a, now), num(a, u->id), num(a, number)}))
+	             4, (const char *[]){num(a, thread_id), num(a, now), num(a, author_id), num(a, number)}))
 		return 0;
 	/* The writer has read their own post. */
 	if (!db_exec(db,
 	             "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
 	             " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
 	             " greatest(reads.last_number, EXCLUDED.last_number)",
-	             3, (const char *[]){num(a, u->id), num(a, thread_id), num(a, number)}))
+	             3, (const char *[]){num(a, author_id), num(a, thread_id), num(a, number)}))
 		return 0;
-	if (!notify_post(db, a, thread_id, post_id, number, u->id, rb->mentions.ids, rb->mentions.n,
-	                 markdown_excerpt(a, rb->text, 200), req->app->cfg->origin, now))
+	if (!notify_post(db, a, thread_id, post_id, number, author_id, rb->mentions.ids, rb->mentions.n,
+	                 markdown_excerpt(a, rb->text, 200), origin, now))
 		return 0;
 	return post_id;
+}
+
+/* A new thread with its opening post, inside the caller's transaction. */
+static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t author_id,
+                         const char *origin, const char *title, const char *body,
+                         const rendered *rb, long long now, long long *thread_id)
+{
+	PGresult *r = db_q(db,
+		"INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id)"
+		" VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($4), $2) RETURNING id",
+		num(a, space_id), num(a, author_id), title, num(a, now));
+	if (!r)
+		return false;
+	*thread_id = atoll(db_val(r, 0, 0));
+	PQclear(r);
+	/* The author follows their own thread (replies notify them anyway). */
+	return insert_post(db, a, author_id, origin, *thread_id, 1, title, body, rb, now) &&
+	       db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)", 2,
+	               (const char *[]){num(a, author_id), num(a, *thread_id)});
+}
+
+/* A reply: the next number under a lock on the thread row, inside the
+ * caller's transaction. Returns the post's number, 0 on a database error. */
+static int write_reply(PGconn *db, arena *a, long long thread_id, int64_t author_id,
+                       const char *origin, const char *body, const rendered *rb, long long now)
+{
+	PGresult *r = db_q(db, "SELECT last_number FROM threads WHERE id = $1 FOR UPDATE",
+	                   num(a, thread_id));
+	if (!r || PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	int number = atoi(db_val(r, 0, 0)) + 1;
+	PQclear(r);
+	return insert_post(db, a, author_id, origin, thread_id, number, NULL, body, rb, now)
+	       ? number : 0;
+}
+
+bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
+                      int *number, const char **problem)
+{
+	*problem = NULL;
+	long long space_id = in->space_id;
+	if (in->thread_id) {
+		PGresult *r = db_q(db, "SELECT space_id FROM threads WHERE id = $1",
+		                   num(a, in->thread_id));
+		if (!r)
+			return false;
+		space_id = PQntuples(r) == 1 ? atoll(db_val(r, 0, 0)) : 0;
+		PQclear(r);
+		if (!space_id) {
+			*problem = "No such thread.";
+			return false;
+		}
+	}
+	rendered rb;
+	const char *p = render_md(db, a, space_id, in->body, &rb);
+	if (p) {
+		*problem = *p ? p : NULL;
+		return false;
+	}
+	if (!in->thread_id) {
+		if (!in->title || !has_visible_text(in->title)) {
+			*problem = "Give the thread a title.";
+			return false;
+		}
+		long long id;
+		if (!write_thread(db, a, space_id, in->author_id, in->origin, in->title, in->body, &rb,
+		                  in->at, &id))
+			return false;
+		*thread_id = id;
+		*number = 1;
+		return true;
+	}
+	*thread_id = in->thread_id;
+	*number = write_reply(db, a, in->thread_id, in->author_id, in->origin, in->body, &rb, in->at);
+	return *number != 0;
 }
 
 static void new_thread_post(request *req)
@@ -553,20 +636,11 @@ static void new_thread_post(request *req)
 		new_thread_view(req, &s, 200, title, body, rb.md.html, NULL);
 		return;
 	}
-	long long now = (long long)clock_now();
-	bool ok = db_begin(db);
-	PGresult *r = ok ? db_q(db,
-		"INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id)"
-		" VALUES ($1, $2, $3, to_timestamp($4), to_timestamp($4), $2) RETURNING id",
-		num(a, s.id), num(a, u->id), title, num(a, now)) : NULL;
-	ok = r != NULL;
-	long long thread_id = ok ? atoll(db_val(r, 0, 0)) : 0;
-	PQclear(r);
-	/* The author follows their own thread (replies notify them anyway). */
-	ok = ok && insert_post(req, db, thread_id, 1, title, body, &rb, now) &&
-	     db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)", 2,
-	             (const char *[]){num(a, u->id), num(a, thread_id)}) &&
-	     db_commit(db);
+	long long thread_id = 0;
+	bool ok = db_begin(db) &&
+	          write_thread(db, a, s.id, u->id, req->app->cfg->origin, title, body, &rb,
+	                       (long long)clock_now(), &thread_id) &&
+	          db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
@@ -864,7 +938,8 @@ static void reply_post(request *req)
 		return;
 	}
 	int number = locked.last_number + 1;
-	ok = insert_post(req, db, t.id, number, NULL, body, &rb, now) && db_commit(db);
+	ok = insert_post(db, a, session_user(req)->id, req->app->cfg->origin, t.id, number, NULL, body,
+	                         &rb, now) && db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);

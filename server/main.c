@@ -140,10 +140,13 @@ static int cmd_migrate(const config *cfg)
 
 static int cmd_demo(const config *cfg)
 {
+	/* The conversation's notifications queue messages, sealed like the server's. */
+	if (!outbox_init(cfg->secret_file))
+		return 1;
 	PGconn *db = connect_and_migrate(cfg);
 	if (!db)
 		return 1;
-	bool ok = demo_load(db, cfg->sql_dir, stdout);
+	bool ok = demo_load(db, cfg->sql_dir, cfg->origin, stdout);
 	PQfinish(db);
 	return ok ? 0 : 1;
 }

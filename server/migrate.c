@@ -49,17 +49,23 @@ static bool exec_script(PGconn *conn, const char *sql, const char *what)
 	return ok;
 }
 
-bool migrate_run_file(PGconn *conn, const char *path)
+bool migrate_exec_file(PGconn *conn, const char *path)
 {
 	char *sql = read_file(path);
 	if (!sql) {
 		log_error("migrate: cannot read %s", path);
 		return false;
 	}
-	bool ok = db_begin(conn) && exec_script(conn, sql, path) && db_commit(conn);
+	bool ok = exec_script(conn, sql, path);
+	free(sql);
+	return ok;
+}
+
+bool migrate_run_file(PGconn *conn, const char *path)
+{
+	bool ok = db_begin(conn) && migrate_exec_file(conn, path) && db_commit(conn);
 	if (!ok)
 		db_rollback(conn);
-	free(sql);
 	return ok;
 }
 

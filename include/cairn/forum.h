@@ -11,6 +11,7 @@
 #ifndef CAIRN_FORUM_H
 #define CAIRN_FORUM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cairn/http.h"
@@ -26,6 +27,26 @@ void forum_routes(router *r);
 /* The spaces the user can read, with unread counts, for the home page:
  * a list of {id, title, context, unread, has_unread}. NULL on a DB error. */
 tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id);
+
+/* A post written outside a request: the demo's history. */
+typedef struct forum_post_in {
+	int64_t author_id;
+	int64_t space_id;   /* where a new thread starts */
+	int64_t thread_id;  /* the thread replied to; 0 starts a thread in space_id */
+	const char *title;  /* a new thread's title */
+	const char *body;   /* Markdown */
+	long long at;       /* when, in Unix seconds */
+	const char *origin; /* the site's URL, for links in notification messages */
+} forum_post_in;
+
+/* Write a post exactly as the reply and new-thread forms do (rendering,
+ * mentions of people who can read the space, notifications, the writer's
+ * reading state), inside the caller's transaction. It does not check that
+ * the author may post there: the caller vouches for that. On success sets
+ * *thread_id and *number. On failure *problem is the sentence a writer
+ * would see, or NULL after a database error. */
+bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
+                      int *number, const char **problem);
 
 /* The user's role in a space (0, 1, 2); -1 on a database error. */
 int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id);

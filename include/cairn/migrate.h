@@ -17,6 +17,10 @@
  * cannot be read or fails; earlier files stay applied. */
 bool migrate_run(PGconn *conn, const char *dir);
 
+/* Run one SQL script file (several statements) inside the caller's
+ * transaction (or none). false, with the reason logged, if it fails. */
+bool migrate_exec_file(PGconn *conn, const char *path);
+
 /* Run one SQL script file (several statements) in a transaction. */
 bool migrate_run_file(PGconn *conn, const char *path);
 
