@@ -73,7 +73,7 @@ $b$These are exactly the things to carry into this afternoon's small groups. @sa
 Reminder for everyone: today is Pain, Dyspnea, GI symptoms, mood and the dying patient, with adult and pediatric breakouts. Small groups meet at 15:30 Eastern.$b$),
 
 ('conversion', 'cohort', 'priya', timestamptz '2026-05-14 21:30 America/New_York',
- 'Before tomorrow''s pain session: a conversion question from last week',
+ 'Before tomorrow’s pain session: a conversion question from last week',
 $b$Last week one of our patients went from oral morphine to oral oxycodone and was very sleepy for two days afterwards. The new dose came straight from the equianalgesic table.
 
 What should we have done differently? I would love to understand this before the pain session tomorrow.$b$),
