@@ -2,10 +2,14 @@
  * enroll.c - individual enrollment, the enrollment record, the cohort
  * roster, staff invitations, and the admin's enrollment list. See enroll.h.
  *
- * States: pending_payment -> confirmed (an admin marks it paid; card
- * processing is out of scope) -> cancelled (by the learner or an admin,
- * under the offering's cancellation policy). The quote is frozen into the
- * enrollment row when the learner confirms it.
+ * States: pending_payment -> confirmed -> cancelled (by the learner or an
+ * admin, under the offering's cancellation policy). The quote is frozen
+ * into the enrollment row when the learner confirms it. Only a confirmed
+ * enrollment makes someone a member of the cohort and the series (the
+ * README's "Who sees what" lists the paths that confirm one): an admin
+ * marking it paid (card processing is out of scope), an import from the
+ * registration portal, an invitation by the offering's staff, a team's
+ * confirmed quote, and becoming staff.
  */
 #include "cairn/enroll.h"
 #include "cairn/accounts.h"
@@ -15,7 +19,6 @@
 #include "cairn/log.h"
 #include "cairn/money.h"
 #include "cairn/outbox.h"
-#include "cairn/series.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"
 
@@ -51,7 +54,7 @@ bool enroll_role(PGconn *db, int64_t user_id, int64_t offering_id, offering_role
 	PGresult *r = db_q(db,
 		"SELECT coalesce(max(CASE role WHEN 'director' THEN 3 WHEN 'facilitator' THEN 2"
 		" ELSE 1 END), 0) FROM enrollments WHERE user_id = $1 AND offering_id = $2"
-		" AND state <> 'cancelled'",
+		" AND state = 'confirmed'",
 		u, o);
 	if (!r)
 		return false;
@@ -183,11 +186,13 @@ bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *
 	snprintf(o, sizeof o, "%lld", (long long)offering_id);
 	snprintf(u, sizeof u, "%lld", (long long)user_id);
 	snprintf(n, sizeof n, "%lld", now);
-	/* A learner who becomes staff keeps one row: the role is upgraded. */
+	/* A learner who becomes staff keeps one row: the role is upgraded, and
+	 * a place waiting for payment is confirmed (staff do not pay). */
 	PGresult *r = db_q(db,
-		"UPDATE enrollments SET role = $3 WHERE offering_id = $1 AND user_id = $2"
-		" AND state <> 'cancelled' RETURNING id",
-		o, u, role);
+		"UPDATE enrollments SET role = $3, state = 'confirmed',"
+		" confirmed_at = coalesce(confirmed_at, to_timestamp($4))"
+		" WHERE offering_id = $1 AND user_id = $2 AND state <> 'cancelled' RETURNING id",
+		o, u, role, n);
 	if (!r)
 		return false;
 	bool updated = PQntuples(r) > 0;
@@ -233,9 +238,10 @@ bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id
 	PQclear(r);
 	if (!strcmp(role, "facilitator") || !strcmp(role, "director"))
 		return enroll_staff(db, offering_id, user_id, role, now);
+	/* Either way the place is confirmed: the portal took the payment, or
+	 * the offering's staff invited the learner and answer for the place. */
 	int64_t eid;
-	enroll_result res = enroll_learner(db, a, offering_id, user_id, category,
-	                                   imported ? "confirmed" : "pending_payment",
+	enroll_result res = enroll_learner(db, a, offering_id, user_id, category, "confirmed",
 	                                   imported ? "import" : "invite", 1, team_id,
 	                                   imported ? &q : NULL, now, false, &eid);
 	return res == ENROLL_OK || res == ENROLL_ALREADY;
@@ -480,6 +486,145 @@ static void enroll_post(request *req)
 	http_redirect(req, arena_sprintf(a, "/enrollments/%lld", (long long)eid));
 }
 
+/* ---- my enrollments ---- */
+
+#define DATES_SQL                                                                          \
+	"to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY')"
+
+static const char *state_label(const char *state)
+{
+	return !strcmp(state, "pending_payment") ? "waiting for payment"
+	       : !strcmp(state, "confirmed")     ? "confirmed"
+	                                         : "cancelled";
+}
+
+/* Whom a learner waiting for payment asks about it, for each offering in
+ * ids (a SQL array literal such as "{3,5}"): its directors, or, for an
+ * offering without one, Cairn's administrators (the course office). The
+ * lists are set on the "due" objects of items, matched by their offering
+ * id (offering_ids[i] for items[i]). One statement. */
+static bool set_contacts(PGconn *db, arena *a, const char *ids, tv **dues,
+                         const long long *offering_ids, size_t n)
+{
+	PGresult *r = db_q(db,
+		"WITH o AS (SELECT DISTINCT unnest($1::bigint[]) AS id),"
+		" d AS MATERIALIZED (SELECT e.offering_id, u.display_name, u.email FROM enrollments e"
+		"  JOIN users u ON u.id = e.user_id WHERE e.offering_id IN (SELECT id FROM o)"
+		"  AND e.role = 'director' AND e.state = 'confirmed')"
+		" SELECT offering_id AS offering, display_name AS name, email,"
+		"  'director of the course' AS what FROM d"
+		" UNION ALL SELECT o.id, ad.display_name, ad.email, 'Cairn administrator' FROM o"
+		"  CROSS JOIN LATERAL (SELECT display_name, email FROM users WHERE is_admin"
+		"  ORDER BY id LIMIT 2) ad WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.offering_id = o.id)"
+		" ORDER BY 1, 2",
+		ids);
+	if (!r)
+		return false;
+	int c_off = PQfnumber(r, "offering"), c_name = PQfnumber(r, "name"),
+	    c_email = PQfnumber(r, "email"), c_what = PQfnumber(r, "what");
+	for (size_t i = 0; i < n; i++) {
+		if (!dues[i])
+			continue;
+		tv *list = tv_set(dues[i], "contacts", tv_list(a));
+		for (int j = 0; j < PQntuples(r); j++) {
+			if (atoll(db_val(r, j, c_off)) != offering_ids[i])
+				continue;
+			tv *c = tv_push(list, tv_obj(a));
+			tv_set_str(c, "sep", list->n > 1 ? ", " : "");
+			tv_set_str(c, "name", arena_strdup(a, db_val(r, j, c_name)));
+			tv_set_str(c, "email", arena_strdup(a, db_val(r, j, c_email)));
+			tv_set_str(c, "what", arena_strdup(a, db_val(r, j, c_what)));
+		}
+		tv_set_bool(dues[i], "has_contacts", list->n > 0);
+	}
+	PQclear(r);
+	return true;
+}
+
+tv *enroll_mine_view(PGconn *db, arena *a, int64_t user_id, int64_t offering_id,
+                     bool with_cancelled, int limit)
+{
+	PGresult *r = db_q(db,
+		"SELECT e.id, o.id AS offering, o.slug, c.title, " DATES_SQL " AS dates, e.role,"
+		" e.state, e.amount_cents, coalesce(t.name, '') AS team"
+		" FROM enrollments e JOIN offerings o ON o.id = e.offering_id"
+		" JOIN courses c ON c.id = o.course_id LEFT JOIN teams t ON t.id = e.team_id"
+		" WHERE e.user_id = $1 AND ($2::bigint = 0 OR e.offering_id = $2::bigint)"
+		" AND ($3::boolean OR e.state <> 'cancelled')"
+		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
+		num(a, user_id), num(a, offering_id), with_cancelled ? "true" : "false",
+		num(a, limit));
+	if (!r)
+		return NULL;
+	int n = PQntuples(r);
+	int c_id = PQfnumber(r, "id"), c_off = PQfnumber(r, "offering"), c_slug = PQfnumber(r, "slug"),
+	    c_title = PQfnumber(r, "title"), c_dates = PQfnumber(r, "dates"),
+	    c_role = PQfnumber(r, "role"), c_state = PQfnumber(r, "state"),
+	    c_amount = PQfnumber(r, "amount_cents"), c_team = PQfnumber(r, "team");
+	tv *list = tv_list(a);
+	tv **dues = arena_calloc(a, (size_t)n, sizeof *dues);
+	long long *offerings = arena_calloc(a, (size_t)n, sizeof *offerings);
+	buf ids;
+	buf_init(&ids, a, 0);
+	buf_putc(&ids, '{');
+	bool any_due = false;
+	for (int i = 0; i < n; i++) {
+		tv *e = tv_push(list, tv_obj(a));
+		const char *role = db_val(r, i, c_role), *state = db_val(r, i, c_state);
+		bool learner = !strcmp(role, "learner"), pending = !strcmp(state, "pending_payment");
+		const char *amount = money_format(a, atoll(db_val(r, i, c_amount)));
+		tv_set_str(e, "id", arena_strdup(a, db_val(r, i, c_id)));
+		tv_set_str(e, "slug", arena_strdup(a, db_val(r, i, c_slug)));
+		tv_set_str(e, "title", arena_strdup(a, db_val(r, i, c_title)));
+		tv_set_str(e, "dates", arena_strdup(a, db_val(r, i, c_dates)));
+		tv_set_str(e, "role", arena_strdup(a, role));
+		tv_set_bool(e, "learner", learner);
+		tv_set_str(e, "state_label", state_label(state));
+		tv_set_bool(e, "pending", pending);
+		tv_set_bool(e, "confirmed", !strcmp(state, "confirmed"));
+		tv_set_bool(e, "cancelled", !strcmp(state, "cancelled"));
+		tv_set_str(e, "amount", amount);
+		const char *team = db_val(r, i, c_team);
+		tv_set(e, "team", *team ? tv_str(a, arena_strdup(a, team)) : tv_null(a));
+		offerings[i] = atoll(db_val(r, i, c_off));
+		if (pending) {
+			dues[i] = tv_set(e, "due", tv_obj(a));
+			tv_set_str(dues[i], "amount", amount);
+			buf_appendf(&ids, "%s%lld", any_due ? "," : "", offerings[i]);
+			any_due = true;
+		} else {
+			tv_set(e, "due", tv_null(a));
+		}
+	}
+	PQclear(r);
+	buf_putc(&ids, '}');
+	if (ids.failed)
+		return NULL;
+	if (any_due && !set_contacts(db, a, ids.data, dues, offerings, (size_t)n))
+		return NULL;
+	return list;
+}
+
+static void my_enrollments_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	tv *list = enroll_mine_view(db, req->a, u->id, 0, true, 500);
+	if (!list) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(req->a);
+	tv_set(v, "enrollments", list);
+	tv_set_bool(v, "has_enrollments", list->n > 0);
+	req->no_store = true;
+	http_render(req, 200, "my_enrollments", "Your enrollments", v);
+}
+
 /* ---- the enrollment record ---- */
 
 static bool may_manage_offering(request *req, PGconn *db, int64_t offering_id, bool *failed)
@@ -554,7 +699,13 @@ static void enrollment_page(request *req)
 	tv_set_str(v, "role", arena_strdup(a, role));
 	tv_set_str(v, "state_label", !strcmp(state, "pending_payment") ? "Waiting for payment"
 	                             : !strcmp(state, "confirmed") ? "Confirmed" : "Cancelled");
-	tv_set_bool(v, "pending", !strcmp(state, "pending_payment"));
+	bool pending = !strcmp(state, "pending_payment");
+	tv_set_bool(v, "pending", pending);
+	long long offering_id = atoll(db_val(r, 0, 1));
+	/* What is left to do, and whom to ask, is for the learner themself. */
+	tv *due = own && pending ? tv_set(v, "due", tv_obj(a)) : tv_set(v, "due", tv_null(a));
+	if (own && pending)
+		tv_set_str(due, "amount", money_format(a, atoll(db_val(r, 0, 12))));
 	tv_set_bool(v, "cancelled", !strcmp(state, "cancelled"));
 	tv_set_str(v, "category", arena_strdup(a, db_val(r, 0, 7)));
 	tv_set_bool(v, "early", !strcmp(db_val(r, 0, 8), "early"));
@@ -568,11 +719,18 @@ static void enrollment_page(request *req)
 	tv_set_str(v, "policy", arena_strdup(a, db_val(r, 0, 14)));
 	tv_set_str(v, "learner_name", arena_strdup(a, db_val(r, 0, 15)));
 	tv_set_bool(v, "own", own);
+	/* The roster is for the cohort's members (and its managers). */
+	tv_set_bool(v, "roster_link", manager || !strcmp(state, "confirmed"));
 	tv_set_bool(v, "can_cancel", strcmp(state, "cancelled") && db_val(r, 0, 16)[0] == 't');
 	tv_set_bool(v, "can_confirm", u->is_admin && !strcmp(state, "pending_payment"));
 	tv_set_bool(v, "new_code", own && session_of(req)->pending_recovery);
 	tv_set_str(v, "csrf", session_csrf(req));
 	PQclear(r);
+	if (own && pending && !set_contacts(db, a, arena_sprintf(a, "{%lld}", offering_id), &due,
+	                                    &offering_id, 1)) {
+		http_db_error(req);
+		return;
+	}
 	http_render(req, 200, "enrollment", "Your enrollment", v);
 }
 
@@ -705,14 +863,15 @@ static void roster_page(request *req)
 		http_error(req, 404, "There is no roster here for you.");
 		return;
 	}
-	/* Learners see fellow learners who chose to be listed, and the staff;
-	 * facilitators, directors and admins see everyone with details. */
+	/* Learners (confirmed ones: enroll_role) see the staff and the fellow
+	 * members of the cohort who chose to be listed; facilitators, directors
+	 * and admins see everyone with details, those waiting for payment too. */
 	PGresult *r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.track, u.pronouns, e.role, e.state,"
 		" coalesce(t.name, ''), u.email FROM enrollments e JOIN users u ON u.id = e.user_id"
 		" LEFT JOIN teams t ON t.id = e.team_id"
 		" WHERE e.offering_id = $1 AND e.state <> 'cancelled'"
-		" AND ($2 OR e.role <> 'learner' OR u.listed OR u.id = $3)"
+		" AND ($2 OR (e.state = 'confirmed' AND (e.role <> 'learner' OR u.listed OR u.id = $3)))"
 		" ORDER BY CASE e.role WHEN 'director' THEN 0 WHEN 'facilitator' THEN 1 ELSE 2 END,"
 		" u.display_name LIMIT 1000",
 		num(a, o.id), staff ? "true" : "false", num(a, u->id));
@@ -902,13 +1061,16 @@ static void staff_invite_post(request *req)
 		return;
 	}
 	long long now = (long long)clock_now();
-	PGresult *r = db_q(db, "SELECT id, display_name FROM users WHERE lower(email) = lower($1)", email);
+	PGresult *r = db_q(db, "SELECT id, display_name, profession FROM users"
+	                       " WHERE lower(email) = lower($1)", email);
 	if (!r) {
 		http_db_error(req);
 		return;
 	}
 	bool exists = PQntuples(r) > 0;
 	int64_t uid = exists ? atoll(db_val(r, 0, 0)) : 0;
+	const char *name = exists ? arena_strdup(a, db_val(r, 0, 1)) : NULL;
+	const char *profession = exists ? arena_strdup(a, db_val(r, 0, 2)) : NULL;
 	PQclear(r);
 	const char *link = NULL, *done;
 	bool ok = db_begin(db);
@@ -922,14 +1084,37 @@ static void staff_invite_post(request *req)
 		                now);
 		done = arena_sprintf(a, "%s is now a %s of this offering.", email, role);
 	} else if (exists) {
-		ok = ok && outbox_put(db, a, email, "enroll-invite",
-		                      arena_sprintf(a, "You are invited to %s", o.title),
-		                      arena_sprintf(a, "%s invites you to enroll in %s (%s):\n%s/offerings/%s/enroll\n",
-		                                    u->display_name, o.title, o.dates,
-		                                    req->app->cfg->origin, o.slug),
-		                      now);
-		done = arena_sprintf(a, "%s already has an account: a message inviting them to enroll "
-		                        "is in the outbox.", email);
+		/* The same as for someone who signs up from an invitation link: a
+		 * place confirmed at today's price for their profession. A place
+		 * they took themselves and have not paid for is left as it is:
+		 * only the course office waives a payment. */
+		int64_t eid = 0;
+		enroll_result res = ENROLL_DB_ERROR;
+		if (ok)
+			res = enroll_learner(db, a, o.id, uid, fees_default_category(profession), "confirmed",
+			                     "invite", 1, 0, NULL, now, false, &eid);
+		if (res != ENROLL_OK && res != ENROLL_DB_ERROR) {
+			db_rollback(db);
+			staff_invite_view(req, &o, my_role, 409,
+			                  res == ENROLL_ALREADY
+			                      ? arena_sprintf(a, "%s (%s) is already enrolled in this "
+			                                         "offering. Nothing was changed.", name, email)
+			                      : arena_sprintf(a, "%s Nothing was changed.",
+			                                      enroll_result_text(res)),
+			                  NULL, NULL);
+			return;
+		}
+		ok = ok && res == ENROLL_OK &&
+		     outbox_put(db, a, email, "enrollment",
+		                arena_sprintf(a, "Your enrollment: %s", o.title),
+		                arena_sprintf(a, "Hello %s,\n\n%s enrolled you in %s (%s). Your place is "
+		                                 "confirmed, and the cohort's discussions are open to "
+		                                 "you.\n\nSee your enrollment: %s/enrollments/%lld\n",
+		                              name, u->display_name, o.title, o.dates,
+		                              req->app->cfg->origin, (long long)eid),
+		                now);
+		done = arena_sprintf(a, "%s (%s) is now enrolled in this offering, confirmed. A message "
+		                        "telling them is in the outbox.", name, email);
 	} else {
 		char token[CRYPTO_TOKEN_TEXT_BYTES + 1];
 		const char *data = arena_sprintf(a, "{\"offering_id\": %lld, \"role\": \"%s\"}",
@@ -966,6 +1151,8 @@ void enroll_routes(router *r)
 	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, "anyone", "enroll");
 	router_add(r, "GET", "/offerings/:slug/roster", roster_page, "enrolled",
 	           "the cohort roster (staff see everyone)");
+	router_add(r, "GET", "/enrollments", my_enrollments_page, "signed-in",
+	           "my enrollments, all states, newest first");
 	router_add(r, "GET", "/enrollments/:id", enrollment_page, "owner, director, admin",
 	           "an enrollment: fees, state, policy");
 	router_add(r, "POST", "/enrollments/:id/cancel", enrollment_cancel_post,

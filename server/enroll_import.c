@@ -70,7 +70,7 @@ static const struct { const char *word, *code; } profession_words[] = {
 
 typedef enum row_action {
 	ROW_BAD,        /* cannot be imported: problem says why */
-	ROW_ENROLL,     /* an account exists: enroll it */
+	ROW_ENROLL,     /* an account exists: enroll it (or confirm its place) */
 	ROW_INVITE,     /* a new person: invite them */
 	ROW_ENROLLED,   /* already in the offering: skipped */
 	ROW_INVITED,    /* an import invitation already waits: skipped */
@@ -84,6 +84,7 @@ typedef struct import_row {
 	const char *problem;       /* ROW_BAD: why, as a sentence */
 	row_action action;
 	int64_t user_id;           /* ROW_ENROLL, ROW_ENROLLED */
+	int64_t unpaid;            /* ROW_ENROLL: their place here waiting for payment */
 	const char *handle, *display_name;
 	const char *role;          /* ROW_ENROLLED: their role in the offering */
 	const char *waiting_until; /* ROW_INVITED: when that invitation expires */
@@ -438,11 +439,14 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 	PGresult *r = db_q(db,
 		"SELECT coalesce(u.id, 0), coalesce(u.handle, ''), coalesce(u.display_name, ''),"
 		" coalesce(e.role, ''), coalesce(k.id, 0), coalesce(k.imported, false),"
-		" coalesce(to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), '')"
+		" coalesce(to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ''),"
+		" coalesce(e.unpaid, 0)"
 		" FROM unnest(string_to_array($2, E'\\n')) WITH ORDINALITY AS x(email, i)"
 		" LEFT JOIN users u ON lower(u.email) = lower(x.email)"
-		" LEFT JOIN LATERAL (SELECT en.role FROM enrollments en WHERE en.offering_id = $1::bigint"
-		"  AND en.user_id = u.id AND en.state <> 'cancelled' LIMIT 1) e ON true"
+		" LEFT JOIN LATERAL (SELECT en.role, CASE WHEN en.state = 'pending_payment'"
+		"  AND en.role = 'learner' THEN en.id END AS unpaid FROM enrollments en"
+		"  WHERE en.offering_id = $1::bigint AND en.user_id = u.id AND en.state <> 'cancelled'"
+		"  LIMIT 1) e ON true"
 		" LEFT JOIN LATERAL (SELECT t.id, t.expires_at,"
 		"  coalesce(t.data->>'import' = 'true', false) AS imported FROM tokens t"
 		"  WHERE t.purpose = 'invite' AND lower(t.email) = lower(x.email)"
@@ -470,7 +474,12 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 		int64_t invite = atoll(db_val(r, j, 4));
 		bool imported = db_val(r, j, 5)[0] == 't';
 		row->stale_invite = 0;
-		if (row->user_id && *role) {
+		row->unpaid = atoll(db_val(r, j, 7));
+		if (row->unpaid) {
+			/* They took the place here and paid in the portal: the import
+			 * confirms it. */
+			row->action = ROW_ENROLL;
+		} else if (row->user_id && *role) {
 			row->action = ROW_ENROLLED;
 			row->role = arena_strdup(a, role);
 		} else if (row->user_id) {
@@ -480,7 +489,8 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 			row->waiting_until = arena_strdup(a, db_val(r, j, 6));
 		} else {
 			/* A waiting invitation of another kind (a facilitator's) would
-			 * enroll them pending payment: the import's replaces it. */
+			 * enroll them at the price of their profession, outside their
+			 * team: the import's, with the portal's category, replaces it. */
 			row->action = ROW_INVITE;
 			row->stale_invite = invite;
 		}
@@ -561,11 +571,24 @@ static bool import_rows(request *req, PGconn *db, batch *b, const user *admin, l
 			return false;
 		if (row->action == ROW_ENROLL) {
 			/* The portal took the place and the payment: no deadline or
-			 * capacity check, the individual price as of now. */
-			int64_t eid = 0;
-			enroll_result res = enroll_learner(db, a, b->offering_id, row->user_id,
-			                                   row->category, "confirmed", "import", 1, team,
-			                                   NULL, now, false, &eid);
+			 * capacity check, the individual price as of now. A place they
+			 * took here themselves is confirmed at the price they agreed. */
+			int64_t eid = row->unpaid;
+			enroll_result res = ENROLL_OK;
+			if (eid) {
+				PGresult *u = db_q(db, "UPDATE enrollments SET state = 'confirmed',"
+				                       " confirmed_at = to_timestamp($2),"
+				                       " team_id = coalesce(nullif($3, '0')::bigint, team_id)"
+				                       " WHERE id = $1 AND state = 'pending_payment' RETURNING id",
+				                   num(a, eid), num(a, now), num(a, team));
+				if (!u)
+					return false;
+				res = PQntuples(u) ? ENROLL_OK : ENROLL_ALREADY;
+				PQclear(u);
+			} else {
+				res = enroll_learner(db, a, b->offering_id, row->user_id, row->category,
+				                     "confirmed", "import", 1, team, NULL, now, false, &eid);
+			}
 			if (res == ENROLL_ALREADY) {
 				row->action = ROW_ENROLLED;
 				row->role = "learner";
@@ -716,7 +739,11 @@ static void preview_view(request *req, const batch *b, const char *text)
 		switch (row->action) {
 		case ROW_ENROLL:
 			action = "enroll";
-			what = arena_sprintf(a, "Enroll the existing account @%s, confirmed.", row->handle);
+			what = row->unpaid
+			           ? arena_sprintf(a, "Confirm the enrollment of @%s, waiting for payment "
+			                              "here: the portal has it paid.", row->handle)
+			           : arena_sprintf(a, "Enroll the existing account @%s, confirmed.",
+			                           row->handle);
 			enroll++;
 			break;
 		case ROW_INVITE:

@@ -11,6 +11,7 @@
 #include "cairn/accounts.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/enroll.h"
 #include "cairn/log.h"
 #include "cairn/markdown.h"
 #include "cairn/notify.h"
@@ -296,13 +297,17 @@ static void spaces_page(request *req)
 		return;
 	PGconn *db = http_db(req);
 	tv *spaces = db ? forum_spaces_view(db, req->a, u->id) : NULL;
-	if (!spaces) {
+	/* The enrollments say why a space is (not yet) here. */
+	tv *mine = spaces ? enroll_mine_view(db, req->a, u->id, 0, false, 10) : NULL;
+	if (!mine) {
 		http_db_error(req);
 		return;
 	}
 	tv *v = tv_obj(req->a);
 	tv_set(v, "spaces", spaces);
 	tv_set_bool(v, "has_spaces", spaces->n > 0);
+	tv_set(v, "enrollments", mine);
+	tv_set_bool(v, "has_enrollments", mine->n > 0);
 	http_render(req, 200, "spaces", "Discussions", v);
 }
 

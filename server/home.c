@@ -1,11 +1,13 @@
 /*
  * home.c - the learner's home: their account's loose ends (a recovery code
- * not yet confirmed, journal entries locked since a reset) and the
- * offerings open for registration.
+ * not yet confirmed, journal entries locked since a reset), their
+ * enrollments (with what is left to do for one waiting for payment), and
+ * the offerings open for registration that they are not enrolled in.
  */
 #include "cairn/home.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/enroll.h"
 #include "cairn/forum.h"
 #include "cairn/keys.h"
 #include "cairn/notify.h"
@@ -14,6 +16,9 @@
 
 #include <stdio.h>
 #include <string.h>
+
+/* Enrollments listed on the home; /enrollments has them all. */
+enum { HOME_ENROLLMENTS = 5 };
 
 static void home_page(request *req)
 {
@@ -32,8 +37,10 @@ static void home_page(request *req)
 		" FROM offerings o JOIN courses c ON c.id = o.course_id"
 		" WHERE coalesce(o.registration_deadline > to_timestamp($1), true)"
 		" AND o.starts_on > (to_timestamp($1) AT TIME ZONE o.time_zone)::date"
+		" AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.offering_id = o.id"
+		"  AND e.user_id = $2 AND e.state <> 'cancelled')"
 		" ORDER BY o.starts_on LIMIT 10",
-		session_now_param(req)) : NULL;
+		session_now_param(req), uid) : NULL;
 	int locked = o ? keys_locked_versions(db, u->id) : -1;
 	/* The next live session: the first non-break agenda item of any of my
 	 * offerings that has not ended, showing the breakout of my track. */
@@ -45,7 +52,7 @@ static void home_page(request *req)
 		" to_char(a.ends_at AT TIME ZONE $3, 'FMHH12:MI am'), a.starts_at <= to_timestamp($2),"
 		" a.day_number, o.time_zone = $3,"
 		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
-		"  ORDER BY t.id LIMIT 1)"
+		"  AND cairn_space_role($1, t.space_id) >= 1 ORDER BY t.id LIMIT 1)"
 		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
 		" JOIN courses c ON c.id = o.course_id"
 		" JOIN enrollments e ON e.offering_id = o.id AND e.user_id = $1 AND e.state <> 'cancelled'"
@@ -56,7 +63,8 @@ static void home_page(request *req)
 		uid, session_now_param(req), u->time_zone, u->track) : NULL;
 	tv *spaces = nx ? forum_spaces_view(db, a, u->id) : NULL;
 	tv *recent = spaces ? notify_recent_view(db, a, u->id, 5) : NULL;
-	if (!recent) {
+	tv *mine = recent ? enroll_mine_view(db, a, u->id, 0, false, HOME_ENROLLMENTS) : NULL;
+	if (!mine) {
 		PQclear(c);
 		PQclear(o);
 		PQclear(nx);
@@ -101,6 +109,8 @@ static void home_page(request *req)
 	tv_set_bool(v, "has_spaces", spaces->n > 0);
 	tv_set(v, "recent", recent);
 	tv_set_bool(v, "has_recent", recent->n > 0);
+	tv_set(v, "enrollments", mine);
+	tv_set_bool(v, "has_enrollments", mine->n > 0);
 	PQclear(c);
 	PQclear(o);
 	PQclear(nx);

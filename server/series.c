@@ -1,6 +1,7 @@
 /*
  * series.c - the home page (the series and its offerings) and the offering
- * page (overview, objectives, audience, agenda by day, fees, credits).
+ * page (overview, objectives, audience, agenda by day, fees, credits, and
+ * for someone signed in, their enrollment in it).
  *
  * Dates and times are formatted by PostgreSQL in the offering's own time
  * zone (AT TIME ZONE o.time_zone), so the agenda reads as the course page
@@ -9,7 +10,9 @@
  */
 #include "cairn/series.h"
 #include "cairn/clock.h"
+#include "cairn/enroll.h"
 #include "cairn/money.h"
+#include "cairn/session.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -310,7 +313,10 @@ static void offering_page(request *req)
 	tv_set_bool(v, "early_now", db_val(r, 0, 23)[0] == 't');
 	PQclear(r);
 
-	tv *domains = course_points(a, db, cid, "domain");
+	/* Someone enrolled is shown their place instead of the way to enroll. */
+	user *u = session_user(req);
+	tv *mine = u ? enroll_mine_view(db, a, u->id, atoll(oid), false, 1) : tv_list(a);
+	tv *domains = mine ? course_points(a, db, cid, "domain") : NULL;
 	tv *objectives = domains ? course_points(a, db, cid, "objective") : NULL;
 	tv *days = objectives ? agenda_days(a, db, oid) : NULL;
 	PGresult *f = days ? db_q(db,
@@ -321,6 +327,7 @@ static void offering_page(request *req)
 		http_db_error(req);
 		return;
 	}
+	tv_set(v, "enrollment", mine->n ? mine->items[0] : tv_null(a));
 	tv_set(v, "domains", domains);
 	tv_set_bool(v, "has_domains", domains->n > 0);
 	tv_set(v, "objectives", objectives);

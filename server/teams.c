@@ -5,7 +5,9 @@
  * The quote is per member (fee category, early or regular price, the group
  * discount when the team is large enough) and frozen when the coordinator
  * confirms: a member who accepts later pays what the coordinator was
- * quoted, and a replacement is quoted as of the confirmation too.
+ * quoted, and a replacement is quoted as of the confirmation too. The
+ * coordinator's confirmation commits the team to its quote, so a member's
+ * enrollment is confirmed when they accept (a cohort member at once).
  */
 #include "cairn/teams.h"
 #include "cairn/accounts.h"
@@ -1000,8 +1002,10 @@ static void team_invite_post(request *req)
 	ok = ok && st == TOKEN_VALID && locked.id == c.tok.id;
 	if (ok && !u)
 		ok = accounts_sign_up(req, db, &f, password, &uid, &conflict);
+	/* The coordinator confirmed the team's quote for its institution before
+	 * any invitation existed: accepting one confirms the member's place. */
 	if (ok)
-		res = enroll_learner(db, a, c.offering_id, uid, c.category, "pending_payment", "team", 0,
+		res = enroll_learner(db, a, c.offering_id, uid, c.category, "confirmed", "team", 0,
 		                     c.team_id, &c.quote, now, true, &eid);
 	ok = ok && res == ENROLL_OK && token_consume(db, c.tok.id, now) &&
 	     db_exec(db, "UPDATE team_members SET state = 'accepted', user_id = $2, enrollment_id = $3"

@@ -3,9 +3,11 @@
  * enrollment record, the cohort roster, and staff invitations (issue 4).
  *
  * Roles in an offering are learner, facilitator and director, held as
- * enrollments (a cancelled enrollment holds no role). Directors of any
- * offering of a series direct the series. authz-style checks for offerings
- * live here because they need the enrollment tables.
+ * enrollments. Only a confirmed enrollment holds a role: one waiting for
+ * payment is a place kept, not membership (DESIGN §5), and a cancelled one
+ * is nothing. Directors of any offering of a series direct the series.
+ * authz-style checks for offerings live here because they need the
+ * enrollment tables.
  */
 #ifndef CAIRN_ENROLL_H
 #define CAIRN_ENROLL_H
@@ -35,7 +37,8 @@ typedef enum enroll_result {
 
 void enroll_routes(router *r);
 
-/* The person's highest active role in the offering; false on a DB error. */
+/* The person's highest role in the offering held by a confirmed enrollment
+ * (OROLE_NONE while it waits for payment); false on a DB error. */
 bool enroll_role(PGconn *db, int64_t user_id, int64_t offering_id, offering_role *out);
 
 /* The fee rule for a category of an offering; false if the category is not
@@ -53,7 +56,8 @@ enroll_result enroll_learner(PGconn *db, arena *a, int64_t offering_id, int64_t 
                              int team_size, int64_t team_id, const fee_quote *frozen,
                              long long now, bool enforce_limits, int64_t *enrollment_id);
 
-/* Add a facilitator or director (idempotent). */
+/* Add a facilitator or director (idempotent). A learner who becomes staff
+ * keeps their one row, now confirmed: staff do not pay. */
 bool enroll_staff(PGconn *db, int64_t offering_id, int64_t user_id, const char *role,
                   long long now);
 
@@ -62,14 +66,26 @@ bool enroll_is_open(PGconn *db, int64_t offering_id, long long now, bool *db_fai
 
 /* After someone signs up from an invitation issued for an offering: give
  * them what it names. Staff invitations (by a director or facilitator)
- * grant the role; a learner invited by staff is enrolled pending payment in
- * the fee category of their profession, without the capacity check (staff
- * invited them on purpose). An invitation from an enrollment import
+ * grant the role; a learner invited by staff is enrolled confirmed in the
+ * fee category of their profession, without the capacity check (staff
+ * invited them on purpose and answer for the place). An invitation from an
+ * enrollment import
  * ("import": true) carries the category, team and price the portal
  * recorded, and enrolls the person confirmed. No-op for an invitation
  * without an offering. Inside the caller's transaction. */
 bool enroll_after_invite(PGconn *db, arena *a, int64_t token_id, int64_t user_id,
                          const char *profession, long long now);
+
+/* A person's enrollments as a template list, newest first: those in one
+ * offering (offering_id > 0) or in all, cancelled ones only with
+ * with_cancelled, at most limit. Each item: id, slug, title, dates, role,
+ * learner, state_label, pending, confirmed, cancelled, amount, team (or
+ * null), and contacts: for one waiting for payment, whom to ask about it
+ * (the offering's directors, else the administrators: name, email, what),
+ * empty otherwise. Two statements whatever the number of rows. NULL on a
+ * database error. */
+tv *enroll_mine_view(PGconn *db, arena *a, int64_t user_id, int64_t offering_id,
+                     bool with_cancelled, int limit);
 
 /* A sentence for a person about a result that is not ENROLL_OK. */
 const char *enroll_result_text(enroll_result r);

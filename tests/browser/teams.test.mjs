@@ -185,7 +185,7 @@ describe('teams', () => {
       await checkPage(page, t, known, 'invite-accept', { desktopAxe: false });
       await Promise.all([page.waitForURL(/\/enrollments\/\d+$/),
         page.getByRole('button', { name: 'Accept and enroll' }).click()]);
-      await visible(page.getByText(`Status: Waiting for payment · team ${teamName}`));
+      await visible(page.getByText(`Status: Confirmed · team ${teamName}`));
       const fees = page.getByRole('table', { name: /Fees/ });
       await visible(fees);
       assert.equal(norm(await fees.locator('tr').filter({ hasText: 'Group discount' }).innerText()),
@@ -210,7 +210,7 @@ describe('teams', () => {
       await Promise.all([page.waitForURL(/\/enrollments\/\d+$/),
         page.getByRole('button', { name: 'Create account, accept and enroll' }).click()]);
       await visible(page.getByText('Your account is ready.'));
-      await visible(page.getByText(`Status: Waiting for payment · team ${teamName}`));
+      await visible(page.getByText(`Status: Confirmed · team ${teamName}`));
       await checkPage(page, t, known, 'enrollment-new');
 
       // 6. The coordinator's page: two accepted, one still invited.

@@ -663,8 +663,10 @@ test('roster: staff see everyone with emails; learners see listed learners only'
   await t.test('a cancelled learner is not listed', async () => {
     const o = await makeOffering({ tag: 'roster' });
     const [a, b] = await makeUsers(2, { signIn: true });
-    await enroll(o.slug, a.jar, 'nurse');
+    const idA = await enroll(o.slug, a.jar, 'nurse');
     const idB = await enroll(o.slug, b.jar, 'nurse');
+    // Only a confirmed enrollment makes a member of the cohort (issue 9).
+    await db("UPDATE enrollments SET state = 'confirmed', confirmed_at = now() WHERE id = $1", [idA]);
     await db("UPDATE enrollments SET state = 'cancelled' WHERE id = $1", [idB]);
     const r = await get(`/offerings/${o.slug}/roster`, { jar: a.jar });
     assert.deepEqual(names(r.body), [a.name]);

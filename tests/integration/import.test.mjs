@@ -348,7 +348,7 @@ test('an expired or foreign invitation does not block an import invitation', asy
   const ex = `expired.${RUN}@example.test`;
   const staff = `staffinvite.${RUN}@example.test`;
   // An import invitation that has expired, and a facilitator's invitation still waiting
-  // (accepting it would enroll the person pending payment).
+  // (accepting it would enroll the person at their profession's price, not the portal's).
   psql(`INSERT INTO tokens (token_hash, purpose, email, created_by, created_at, expires_at, data)
         VALUES (decode(md5($1) || md5($1), 'hex'), 'invite', $2, $3, now() - interval '20 days',
                 now() - interval '6 days',

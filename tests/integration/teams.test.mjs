@@ -290,13 +290,14 @@ test('members accept: an existing account signs in, a new person makes one', asy
     assert.equal(r.status, 303, mainText(r.body));
     amaraEnrollment = /^\/enrollments\/(\d+)$/.exec(r.headers.location)[1];
     const [e] = (await enrollmentsOf(amaraId, up.id)).filter((x) => x.state !== 'cancelled');
-    assert.deepEqual(e, { id: amaraEnrollment, role: 'learner', state: 'pending_payment',
+    // The coordinator confirmed the quote: the member's place is confirmed (issue 9).
+    assert.deepEqual(e, { id: amaraEnrollment, role: 'learner', state: 'confirmed',
       source: 'team', category: 'social_worker', ...frozen, teamId });
     const m = (await teamMembers(teamId))[0];
     assert.deepEqual([m.state, m.userId, m.enrollmentId], ['accepted', amaraId, amaraEnrollment]);
     assert.deepEqual(await tokenFlags(rows[0].tokenId), { consumed: true, revoked: false });
     const page = await get(r.headers.location, { jar });
-    assert.equal(statusLine(page.body), `Status: Waiting for payment · team ${name}`);
+    assert.equal(statusLine(page.body), `Status: Confirmed · team ${name}`);
     assert.deepEqual(feeTable(page.body), { caption: 'Fees (Social Worker)',
       'Course fee (early price)': '$1,795.50', 'Group discount': '−$179.55',
       'Processing fee (non-refundable)': '$10', Total: '$1,625.95' });
@@ -336,7 +337,7 @@ test('members accept: an existing account signs in, a new person makes one', asy
     assert.equal(await count('credentials', 'user_id = $1', [uid]), 1);
     const [e] = await enrollmentsOf(uid, up.id);
     assert.equal(res.headers.location, `/enrollments/${e.id}`);
-    assert.deepEqual(e, { id: e.id, role: 'learner', state: 'pending_payment', source: 'team',
+    assert.deepEqual(e, { id: e.id, role: 'learner', state: 'confirmed', source: 'team',
       category: 'nurse', ...frozen, teamId });
     const m = (await teamMembers(teamId))[1];
     assert.deepEqual([m.state, m.userId, m.enrollmentId], ['accepted', uid, e.id]);
@@ -412,7 +413,7 @@ test('resend, revoke and replace a member', async (t) => {
     const a = await acceptSignedIn(links[1].token, jar);
     assert.equal(a.status, 303, mainText(a.body));
     const [e] = await enrollmentsOf(existing.id, up.id);
-    assert.equal(e.state, 'pending_payment');
+    assert.equal(e.state, 'confirmed');
     const r = await teamAction(teamId, c.jar, `members/${rows[1].id}/revoke`);
     assert.equal(r.status, 303, mainText(r.body));
     assert.deepEqual((await enrollmentsOf(existing.id, up.id)).map((x) => [x.id, x.state]),
