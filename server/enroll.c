@@ -950,13 +950,15 @@ static void admin_enrollments_page(request *req)
 	tv_set_str(v, "capacity", *db_val(o, 0, 2) ? arena_strdup(a, db_val(o, 0, 2)) : "no limit");
 	PQclear(o);
 	tv *list = tv_set(v, "enrollments", tv_list(a));
-	long long due = 0, paid = 0;
+	/* Confirmed is not always paid (a team's members, a staff invitation):
+	 * the list says what it counts. */
+	long long due = 0, confirmed = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
 		tv *e = tv_push(list, tv_obj(a));
 		const char *state = db_val(r, i, 4);
 		long long amount = atoll(db_val(r, i, 6));
 		if (!strcmp(state, "confirmed"))
-			paid += amount;
+			confirmed += amount;
 		else if (!strcmp(state, "pending_payment"))
 			due += amount;
 		tv_set_str(e, "id", arena_strdup(a, db_val(r, i, 0)));
@@ -974,7 +976,7 @@ static void admin_enrollments_page(request *req)
 		tv_set_str(e, "csrf", session_csrf(req));
 	}
 	tv_set_str(v, "due", money_format(a, due));
-	tv_set_str(v, "paid", money_format(a, paid));
+	tv_set_str(v, "confirmed", money_format(a, confirmed));
 	PQclear(r);
 	req->no_store = true;
 	http_render(req, 200, "admin_enrollments", "Enrollments", v);

@@ -541,7 +541,7 @@ test('the administrator\'s list of an offering\'s enrollments', async (t) => {
     assert.equal(r.status, 200);
     assert.equal(r.headers['cache-control'], 'no-store');
     const text = mainText(r.body);
-    assert.ok(text.includes('Capacity: 25 · waiting for payment: $3,611 · paid: $0'), text);
+    assert.ok(text.includes('Capacity: 25 · waiting for payment: $3,611 · confirmed: $0'), text);
     for (const u of [a, b]) assert.ok(text.includes(u.name), u.name);
     assert.equal([...r.body.matchAll(/action="\/admin\/enrollments\/(\d+)\/confirm"/g)].length, 2);
     // Marking paid from the list comes back to the list.
@@ -559,7 +559,7 @@ test('the administrator\'s list of an offering\'s enrollments', async (t) => {
     const r = await get(`/admin/offerings/${o.id}/enrollments`, { jar: admin });
     assert.equal(r.status, 200);
     const text = mainText(r.body);
-    assert.ok(text.includes('waiting for payment: $1,805.50 · paid: $1,805.50'), text);
+    assert.ok(text.includes('waiting for payment: $1,805.50 · confirmed: $1,805.50'), text);
     const rows = adminRows(r.body);
     assert.deepEqual(rows.find((x) => x[0].startsWith(a.name)).slice(1, 5),
       ['learner', 'Nurse (RN/APRN)', '$1,805.50', 'confirmed']);
