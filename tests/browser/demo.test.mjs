@@ -6,8 +6,8 @@
 // and screenshotted into <build>/screenshots/demo-*.
 //
 // Shares the fixture's database with the other tests, which may have read or written as
-// Priya before this file runs: each test first puts her back where the demo leaves her (every
-// notification read but the demo's mention, the thread it is in read up to the post before),
+// Priya before this file runs: each test first puts her back where the demo leaves her (no
+// notifications from other tests' threads, every one read but the demo's mention, the thread it is in read up to the post before),
 // and the demo's thread back on its session (forum.test.mjs detaches every thread from it).
 // What "cairn demo" writes is checked on a database of its own by
 // tests/integration/demo.test.mjs.
@@ -21,12 +21,16 @@ import { closeSql, DEMO_PASSWORD } from '../integration/accounts-lib.mjs';
 
 const GOALS = 'A goals-of-care conversation that went sideways, and what helped';
 const NEWS = 'After “Delivering Serious News”: what are you taking back to your unit?';
+const PAIN = 'Before tomorrow’s pain session: a conversion question from last week';
 let browser;
 let priya;
 let cohort;
 
 /** Priya as the demo leaves her. */
 async function demoState() {
+  // Notifications from other tests' threads would push the demo's off the home page's list.
+  await sql(`DELETE FROM notifications WHERE user_id = $1 AND thread_id NOT IN
+      (SELECT id FROM threads WHERE title IN ($2, $3, $4))`, [priya.id, GOALS, NEWS, PAIN]);
   await sql(`UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL`,
     [priya.id]);
   await sql(`WITH m AS (
@@ -96,7 +100,7 @@ for (const width of ['desktop', 'phone']) {
       await page.goto(url(`/s/${cohort}`));
       await page.getByRole('heading', { level: 1, name: 'Cohort discussion' }).waitFor();
       const threads = await page.locator('main').innerText();
-      for (const t of [NEWS, 'Before tomorrow’s pain session: a conversion question from last week',
+      for (const t of [NEWS, PAIN,
         'Dyspnea: when parents fear that morphine will hasten death'])
         assert.ok(threads.includes(t), `the cohort lists "${t}"`);
       await check(page, `03-cohort-${width}`);
