@@ -17,6 +17,7 @@
 #include "cairn/outbox.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"
+#include "cairn/zone.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -46,15 +47,6 @@ static const struct { const char *value, *label; } tracks[] = {
 	{"adult", "Adult"},
 	{"pediatric", "Pediatric"},
 	{"both", "Both adult and pediatric"},
-};
-
-/* Zones offered in the form; any IANA zone PostgreSQL knows is accepted. */
-static const char *zones[] = {
-	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico",
-	"America/Halifax", "America/Toronto", "America/Vancouver", "Europe/London",
-	"Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Africa/Johannesburg", "Asia/Kolkata",
-	"Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC",
 };
 
 bool accounts_profession_valid(const char *p)
@@ -108,18 +100,8 @@ void accounts_detail_view(request *req, tv *v, const account_fields *f)
 	}
 	tv_set(v, "professions", options(a, f->profession, pv, pl, sizeof pv / sizeof pv[0]));
 	tv_set(v, "tracks", options(a, f->track ? f->track : "adult", tv_, tl, 3));
-	const char *zone = f->time_zone ? f->time_zone : "America/New_York";
-	tv *zl = options(a, zone, zones, NULL, sizeof zones / sizeof zones[0]);
-	bool listed = false;
-	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
-		listed |= !strcmp(zone, zones[i]);
-	if (!listed) {
-		tv *o = tv_push(zl, tv_obj(a));
-		tv_set_str(o, "value", zone);
-		tv_set_str(o, "label", zone);
-		tv_set_bool(o, "selected", true);
-	}
-	tv_set(v, "zones", zl);
+	/* Any IANA zone PostgreSQL knows is accepted; the form offers the list. */
+	tv_set(v, "zones", zone_options(a, f->time_zone ? f->time_zone : "America/New_York"));
 	tv_set_str(v, "email", f->email ? f->email : "");
 	tv_set_str(v, "handle", f->handle ? f->handle : "");
 	tv_set_str(v, "display_name", f->display_name ? f->display_name : "");
@@ -576,12 +558,11 @@ static void profile_view(request *req, int status, account_fields *f, const char
 	tv_set_str(v, "notice", notice);
 
 	PGresult *c = db_q(db,
-		"SELECT recovery_confirmed, to_char(password_changed_at AT TIME ZONE $2,"
-		" 'FMMonth FMDD, YYYY') FROM credentials WHERE user_id = $1",
+		"SELECT recovery_confirmed, " ZONE_SQL("password_changed_at", "$2")
+		" FROM credentials WHERE user_id = $1",
 		num(req, u->id), u->time_zone);
 	PGresult *s = c ? db_q(db,
-		"SELECT id, to_char(created_at AT TIME ZONE $3, 'FMMonth FMDD, YYYY FMHH12:MI am'),"
-		" to_char(last_seen_at AT TIME ZONE $3, 'FMMonth FMDD, YYYY FMHH12:MI am'),"
+		"SELECT id, " ZONE_SQL("created_at", "$3") ", " ZONE_SQL("last_seen_at", "$3") ","
 		" user_agent, client_addr, id = $2"
 		" FROM web_sessions WHERE user_id = $1 ORDER BY last_seen_at DESC LIMIT 50",
 		num(req, u->id), num(req, session_of(req)->id), u->time_zone) : NULL;
@@ -593,15 +574,18 @@ static void profile_view(request *req, int status, account_fields *f, const char
 		return;
 	}
 	tv_set_bool(v, "recovery_confirmed", PQntuples(c) && db_val(c, 0, 0)[0] == 't');
-	tv_set_str(v, "password_changed", PQntuples(c) ? arena_strdup(a, db_val(c, 0, 1)) : "");
+	tv_set(v, "password_changed", PQntuples(c) ? zone_time(a, db_val(c, 0, 1), u->time_zone,
+	                                                       u->time_zone, ZONE_DATE)
+	                                           : tv_null(a));
 	tv_set_bool(v, "locked", locked > 0);
 	tv_set_bool(v, "journal_open", session_of(req)->jmk_wrap != NULL);
 	tv *sl = tv_set(v, "sessions", tv_list(a));
 	for (int i = 0; i < PQntuples(s); i++) {
 		tv *o = tv_push(sl, tv_obj(a));
 		tv_set_str(o, "id", arena_strdup(a, db_val(s, i, 0)));
-		tv_set_str(o, "created", arena_strdup(a, db_val(s, i, 1)));
-		tv_set_str(o, "last_seen", arena_strdup(a, db_val(s, i, 2)));
+		tv_set(o, "created", zone_time(a, db_val(s, i, 1), u->time_zone, u->time_zone, ZONE_FULL));
+		tv_set(o, "last_seen",
+		       zone_time(a, db_val(s, i, 2), u->time_zone, u->time_zone, ZONE_FULL));
 		const char *ua = db_val(s, i, 3);
 		const char *browser = strstr(ua, "Firefox") ? "Firefox"
 		                      : strstr(ua, "Edg/") ? "Edge"
@@ -790,14 +774,14 @@ static void admin_invites_view(request *req, int status, const char *error, cons
 		return;
 	PGresult *r = db_q(db,
 		"SELECT t.id, t.email, t.grants_admin,"
-		" to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),"
+		" " ZONE_SQL("t.created_at", "$2") ","
 		" CASE WHEN t.consumed_at IS NOT NULL THEN 'accepted'"
 		" WHEN t.revoked_at IS NOT NULL THEN 'withdrawn'"
 		" WHEN t.expires_at <= to_timestamp($1) THEN 'expired' ELSE 'waiting' END,"
 		" coalesce(u.handle, '')"
 		" FROM tokens t LEFT JOIN users u ON u.id = t.created_by"
 		" WHERE t.purpose = 'invite' ORDER BY t.created_at DESC LIMIT 100",
-		session_now_param(req));
+		session_now_param(req), session_user(req)->time_zone);
 	if (!r) {
 		http_db_error(req);
 		return;
@@ -813,7 +797,8 @@ static void admin_invites_view(request *req, int status, const char *error, cons
 		tv_set_str(o, "id", arena_strdup(a, db_val(r, i, 0)));
 		tv_set_str(o, "email", arena_strdup(a, db_val(r, i, 1)));
 		tv_set_bool(o, "admin", db_val(r, i, 2)[0] == 't');
-		tv_set_str(o, "created", arena_strdup(a, db_val(r, i, 3)));
+		tv_set(o, "created", zone_time(a, db_val(r, i, 3), session_user(req)->time_zone,
+		                               session_user(req)->time_zone, ZONE_FULL));
 		const char *state = arena_strdup(a, db_val(r, i, 4));
 		tv_set_str(o, "state", state);
 		tv_set_bool(o, "waiting", !strcmp(state, "waiting"));
@@ -934,11 +919,12 @@ static void admin_users_view(request *req, int status, const char *link, const c
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	PGresult *r = db_q0(db,
+	const char *zone = session_user(req)->time_zone;
+	PGresult *r = db_q(db,
 		"SELECT u.id, u.handle, u.display_name, u.email, u.profession, u.is_admin,"
-		" to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),"
+		" " ZONE_SQL("u.created_at", "$1") ","
 		" (SELECT count(*) FROM web_sessions s WHERE s.user_id = u.id)"
-		" FROM users u ORDER BY u.display_name LIMIT 500");
+		" FROM users u ORDER BY u.display_name LIMIT 500", zone);
 	if (!r) {
 		http_db_error(req);
 		return;
@@ -955,7 +941,7 @@ static void admin_users_view(request *req, int status, const char *link, const c
 		tv_set_str(o, "email", arena_strdup(a, db_val(r, i, 3)));
 		tv_set_str(o, "profession", accounts_profession_label(db_val(r, i, 4)));
 		tv_set_bool(o, "admin", db_val(r, i, 5)[0] == 't');
-		tv_set_str(o, "joined", arena_strdup(a, db_val(r, i, 6)));
+		tv_set(o, "joined", zone_time(a, db_val(r, i, 6), zone, zone, ZONE_DATE));
 		tv_set_str(o, "sessions", arena_strdup(a, db_val(r, i, 7)));
 		tv_set_str(o, "csrf", session_csrf(req));
 	}
@@ -1027,10 +1013,10 @@ static void admin_outbox_page(request *req)
 		return;
 	arena *a = req->a;
 	PGconn *db = http_db(req);
-	PGresult *r = db ? db_q0(db,
-		"SELECT to_email, kind, subject, body,"
-		" to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), sent_at IS NOT NULL"
-		" FROM outbox ORDER BY id DESC LIMIT 100") : NULL;
+	const char *zone = session_user(req)->time_zone;
+	PGresult *r = db ? db_q(db,
+		"SELECT to_email, kind, subject, body, " ZONE_SQL("created_at", "$1") ","
+		" sent_at IS NOT NULL FROM outbox ORDER BY id DESC LIMIT 100", zone) : NULL;
 	if (!r) {
 		http_db_error(req);
 		return;
@@ -1049,7 +1035,7 @@ static void admin_outbox_page(request *req)
 		tv_set_str(o, "kind", kind);
 		tv_set_str(o, "subject", subject);
 		tv_set_str(o, "body", body ? body : "(this message was sealed with another key)");
-		tv_set_str(o, "created", arena_strdup(a, db_val(r, i, 4)));
+		tv_set(o, "created", zone_time(a, db_val(r, i, 4), zone, zone, ZONE_FULL));
 		tv_set_bool(o, "sent", db_val(r, i, 5)[0] == 't');
 	}
 	tv_set_bool(v, "has_messages", PQntuples(r) > 0);

@@ -15,7 +15,9 @@
 #include "cairn/authz.h"
 #include "cairn/crypto.h"
 #include "cairn/money.h"
+#include "cairn/series.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,23 +49,8 @@ static const char *const slug_help =
 	"The address name (slug) is lower-case letters and digits in words joined by single "
 	"hyphens, like core-practice-2026-05.";
 
-static const struct { const char *value, *label; } kinds[] = {
-	{"plenary", "Whole-cohort session"}, {"practice", "Skills practice"},
-	{"small_group", "Small-group session"}, {"reflection", "Reflection block"},
-	{"break", "Break"}, {"lunch", "Lunch"},
-};
-
 static const struct { const char *value, *label; } formats[] = {
 	{"live_online", "Live online"}, {"in_person", "In person"},
-};
-
-/* Zones offered in the offering form's list; any zone PostgreSQL knows is
- * accepted. */
-static const char *const zones[] = {
-	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
-	"America/Vancouver", "Europe/London", "Europe/Paris", "Asia/Singapore",
-	"Australia/Sydney", "UTC",
 };
 
 static const char *const series_fields[] = {"slug", "title", "summary", NULL};
@@ -410,32 +397,6 @@ static tv *choices(arena *a, const char *selected, const char *const *values,
 		tv_set_bool(o, "selected", selected && !strcmp(selected, values[i]));
 	}
 	return list;
-}
-
-static tv *kind_choices(arena *a, const char *selected)
-{
-	const char *v[sizeof kinds / sizeof kinds[0]], *l[sizeof v / sizeof v[0]];
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		v[i] = kinds[i].value;
-		l[i] = kinds[i].label;
-	}
-	return choices(a, selected, v, l, sizeof v / sizeof v[0]);
-}
-
-static const char *kind_label(const char *kind)
-{
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (!strcmp(kind, kinds[i].value))
-			return kinds[i].label;
-	return kind;
-}
-
-static bool kind_ok(const char *kind)
-{
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (!strcmp(kind, kinds[i].value))
-			return true;
-	return false;
 }
 
 /* The offerings of one course (course_id = $1) or of all ($1 NULL). */
@@ -1197,9 +1158,7 @@ static void offering_view(request *req, int status, const char *offering_id,
 	const char *fv[] = {formats[0].value, formats[1].value};
 	const char *fl[] = {formats[0].label, formats[1].label};
 	tv_set(v, "formats", choices(a, tv_get(v, "format")->s, fv, fl, 2));
-	tv *zl = tv_set(v, "zones", tv_list(a));
-	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
-		tv_push(zl, tv_str(a, zones[i]));
+	tv_set(v, "zones", zone_options(a, tv_get(v, "time_zone")->s));
 	tv *fees = tv_set(v, "fees", tv_list(a));
 	for (int i = 0; i < PQntuples(f); i++) {
 		tv *o = tv_push(fees, tv_obj(a));
@@ -1364,7 +1323,7 @@ static void view_head(request *req, tv *v, const offering_head *h, const char *s
 	tv_set_str(v, "series_id", h->series_id);
 	tv_set_str(v, "series_title", h->series_title);
 	tv_set_str(v, "dates", h->dates);
-	tv_set_str(v, "time_zone", h->zone);
+	tv_set_str(v, "time_zone", zone_name(a, h->zone));
 	tv *days = tv_set(v, "days", tv_list(a));
 	for (int i = 0; i < PQntuples(h->day_rows); i++) {
 		tv *o = tv_push(days, tv_obj(a));
@@ -1409,8 +1368,7 @@ static void agenda_view(request *req, int status, const char *id, const char *er
 		return;
 	PGresult *r = db_q(db,
 		"SELECT i.id, i.day_number,"
-		" to_char(i.starts_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
-		" to_char(i.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
+		" " ZONE_SQL("i.starts_at", "o.time_zone") ", " ZONE_SQL("i.ends_at", "o.time_zone") ","
 		" i.title, i.kind, i.faculty, i.tracks"
 		" FROM agenda_items i JOIN offerings o ON o.id = i.offering_id"
 		" WHERE i.offering_id = $1 ORDER BY i.day_number, i.starts_at, i.id LIMIT 1000", id);
@@ -1432,8 +1390,9 @@ static void agenda_view(request *req, int status, const char *id, const char *er
 		tv_set_str(v, "kind", "plenary");
 		tv_set_bool(v, "tracks", false);
 	}
-	tv_set(v, "kinds", kind_choices(a, tv_get(v, "kind")->s));
+	tv_set(v, "kinds", series_kind_choices(a, tv_get(v, "kind")->s));
 	tv *days = tv_set(v, "agenda", tv_list(a));
+	const char *reader = session_user(req)->time_zone;
 	tv *items = NULL;
 	const char *cur = "";
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -1446,14 +1405,15 @@ static void agenda_view(request *req, int status, const char *id, const char *er
 		}
 		tv *it = tv_push(items, tv_obj(a));
 		tv_set_str(it, "id", arena_strdup(a, db_val(r, i, 0)));
-		tv_set_str(it, "start", arena_strdup(a, db_val(r, i, 2)));
-		tv_set_str(it, "end", arena_strdup(a, db_val(r, i, 3)));
+		tv_set(it, "start", zone_time(a, db_val(r, i, 2), h.zone, reader, ZONE_CLOCK));
+		tv_set(it, "end", zone_time(a, db_val(r, i, 3), h.zone, reader, ZONE_CLOCK));
 		tv_set_str(it, "title", arena_strdup(a, db_val(r, i, 4)));
 		tv_set_str(it, "kind", arena_strdup(a, db_val(r, i, 5)));
-		tv_set_str(it, "kind_label", kind_label(db_val(r, i, 5)));
+		bool tracks = db_val(r, i, 7)[0] == 't';
+		tv_set_str(it, "kind_label", series_kind_label(db_val(r, i, 5), tracks));
 		const char *fac = db_val(r, i, 6);
 		tv_set(it, "faculty", *fac ? tv_str(a, arena_strdup(a, fac)) : tv_null(a));
-		tv_set_bool(it, "tracks", db_val(r, i, 7)[0] == 't');
+		tv_set_bool(it, "tracks", tracks);
 	}
 	tv_set_bool(v, "has_agenda", days->n > 0);
 	PQclear(r);
@@ -1485,7 +1445,7 @@ static const char *item_check(request *req, int days)
 		return "Give the item a title of up to 300 characters.";
 	if (chars(field(req, "faculty")) > MAX_FACULTY)
 		return "The faculty line is longer than 1,000 characters.";
-	if (!kind_ok(field(req, "kind")))
+	if (!series_kind_ok(field(req, "kind")))
 		return "Choose what kind of item this is.";
 	return NULL;
 }
@@ -1549,7 +1509,7 @@ static void item_view(request *req, int status, const char *item_id, const char 
 		tv_set_bool(v, "tracks", http_form(req, "tracks") != NULL);
 	}
 	view_head(req, v, &h, tv_get(v, "day")->s);
-	tv_set(v, "kinds", kind_choices(a, tv_get(v, "kind")->s));
+	tv_set(v, "kinds", series_kind_choices(a, tv_get(v, "kind")->s));
 	PQclear(h.day_rows);
 	http_render(req, status, "admin_agenda_item", tv_get(v, "heading")->s, v);
 }
@@ -1731,7 +1691,7 @@ static void import_view(request *req, int status, const offering_head *h, const 
 		tv_set_str(o, "title", it->title);
 		tv_set(o, "faculty", *it->faculty ? tv_str(a, it->faculty) : tv_null(a));
 		tv_set_str(o, "kind", it->kind);
-		tv_set_str(o, "kind_label", kind_label(it->kind));
+		tv_set_str(o, "kind_label", series_kind_label(it->kind, it->tracks));
 		tv_set_bool(o, "tracks", it->tracks);
 		tv_set_int(o, "line", it->line);
 	}

@@ -25,6 +25,7 @@
 #include "cairn/outbox.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"
+#include "cairn/zone.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -107,6 +108,7 @@ typedef struct batch {
 	size_t n;
 	const char **teams_created;
 	size_t nteams;
+	const char *zone;          /* the admin's time zone, for dates shown */
 } batch;
 
 static const char *num(arena *a, long long v);
@@ -439,7 +441,7 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 	PGresult *r = db_q(db,
 		"SELECT coalesce(u.id, 0), coalesce(u.handle, ''), coalesce(u.display_name, ''),"
 		" coalesce(e.role, ''), coalesce(k.id, 0), coalesce(k.imported, false),"
-		" coalesce(to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), ''),"
+		" " ZONE_SQL("k.expires_at", "$4") ","
 		" coalesce(e.unpaid, 0)"
 		" FROM unnest(string_to_array($2, E'\\n')) WITH ORDINALITY AS x(email, i)"
 		" LEFT JOIN users u ON lower(u.email) = lower(x.email)"
@@ -454,7 +456,7 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 		"  AND t.revoked_at IS NULL AND t.expires_at > to_timestamp($3)"
 		"  ORDER BY imported DESC, t.id DESC LIMIT 1) k ON true"
 		" ORDER BY x.i",
-		num(a, b->offering_id), emails.data, num(a, now));
+		num(a, b->offering_id), emails.data, num(a, now), b->zone);
 	if (!r)
 		return false;
 	if (PQntuples(r) != want) {
@@ -486,7 +488,7 @@ static bool classify(PGconn *db, arena *a, batch *b, long long now)
 			row->action = ROW_ENROLL;
 		} else if (invite && imported) {
 			row->action = ROW_INVITED;
-			row->waiting_until = arena_strdup(a, db_val(r, j, 6));
+			row->waiting_until = zone_text(a, db_val(r, j, 6), b->zone, b->zone, ZONE_DATE);
 		} else {
 			/* A waiting invitation of another kind (a facilitator's) would
 			 * enroll them at the price of their profession, outside their
@@ -861,7 +863,7 @@ static void import_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	batch b = {0};
+	batch b = {.zone = admin->time_zone};
 	if (!load_offering(req, db, &b))
 		return;
 	arena *a = req->a;

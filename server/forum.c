@@ -16,6 +16,7 @@
 #include "cairn/markdown.h"
 #include "cairn/notify.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,7 +312,7 @@ static void spaces_page(request *req)
 	http_render(req, 200, "spaces", "Discussions", v);
 }
 
-static void thread_list_item(tv *list, arena *a, PGresult *r, int i)
+static void thread_list_item(tv *list, arena *a, PGresult *r, int i, const char *zone)
 {
 	tv *t = tv_push(list, tv_obj(a));
 	tv_set_str(t, "id", arena_strdup(a, db_val(r, i, 0)));
@@ -322,19 +323,17 @@ static void thread_list_item(tv *list, arena *a, PGresult *r, int i)
 	tv_set_int(t, "replies", replies < 0 ? 0 : replies);
 	tv_set_str(t, "replies_label", replies == 1 ? "reply" : "replies");
 	tv_set_str(t, "last_poster", arena_strdup(a, db_val(r, i, 5)));
-	tv_set_str(t, "last_at", arena_strdup(a, db_val(r, i, 6)));
-	tv_set_str(t, "last_at_iso", arena_strdup(a, db_val(r, i, 7)));
-	int unread = atoi(db_val(r, i, 8));
+	tv_set(t, "last_at", zone_time(a, db_val(r, i, 6), zone, zone, ZONE_SHORT));
+	int unread = atoi(db_val(r, i, 7));
 	tv_set_int(t, "unread", unread);
 	tv_set_bool(t, "has_unread", unread > 0);
-	tv_set_bool(t, "new", db_val(r, i, 9)[0] == 't');
-	tv_set_bool(t, "hidden", db_val(r, i, 10)[0] == 't');
+	tv_set_bool(t, "new", db_val(r, i, 8)[0] == 't');
+	tv_set_bool(t, "hidden", db_val(r, i, 9)[0] == 't');
 }
 
 #define THREAD_LIST_COLUMNS                                                               \
 	"t.id, t.title, t.pinned, t.locked, t.last_number, lp.display_name,"                  \
-	" to_char(t.last_post_at AT TIME ZONE $2, 'FMMon FMDD, FMHH12:MI am'),"               \
-	" to_char(t.last_post_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                          \
+	" " ZONE_SQL("t.last_post_at", "$2") ","                                             \
 	" t.last_number - coalesce(rd.last_number, 0), rd.user_id IS NULL, t.hidden,"         \
 	" (extract(epoch FROM t.last_post_at) * 1000000)::bigint"
 
@@ -394,14 +393,14 @@ static void space_page(request *req)
 	set_space(v, a, &s);
 	tv *list = tv_set(v, "threads", tv_list(a));
 	for (int i = 0; pinned && i < PQntuples(pinned); i++)
-		thread_list_item(list, a, pinned, i);
+		thread_list_item(list, a, pinned, i, u->time_zone);
 	int n = PQntuples(r);
 	bool more = n > FORUM_THREADS_PER_PAGE;
 	if (more)
 		n = FORUM_THREADS_PER_PAGE;
 	for (int i = 0; i < n; i++)
-		thread_list_item(list, a, r, i);
-	tv_set(v, "next", more ? tv_strf(a, "%s.%s", db_val(r, n - 1, 11), db_val(r, n - 1, 0))
+		thread_list_item(list, a, r, i, u->time_zone);
+	tv_set(v, "next", more ? tv_strf(a, "%s.%s", db_val(r, n - 1, 10), db_val(r, n - 1, 0))
 	                       : tv_null(a));
 	tv_set_bool(v, "has_threads", list->n > 0);
 	tv_set_bool(v, "can_start", strcmp(s.kind, "announcements") || s.role >= 2);
@@ -671,8 +670,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	bool mod = t->space.role >= 2;
 	PGresult *r = db_q(db,
 		"SELECT p.id, p.number, p.author_id, au.display_name, au.handle,"
-		" to_char(p.created_at AT TIME ZONE $4, 'FMMon FMDD, YYYY, FMHH12:MI am'),"
-		" to_char(p.created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" " ZONE_SQL("p.created_at", "$4") ","
 		" p.edited_at IS NOT NULL, p.deleted_at IS NOT NULL, p.hidden, p.body_html,"
 		" (SELECT count(*) FROM reactions x WHERE x.post_id = p.id),"
 		" EXISTS (SELECT 1 FROM reactions x WHERE x.post_id = p.id AND x.user_id = $5),"
@@ -688,14 +686,13 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	PGresult *fl = rd ? db_q(db, "SELECT 1 FROM follows WHERE user_id = $1 AND thread_id = $2",
 	                         num(a, u->id), num(a, t->id)) : NULL;
 	PGresult *ag = fl && t->agenda_item_id ? db_q(db,
-		"SELECT a.day_number, a.title, to_char(a.starts_at AT TIME ZONE o.time_zone,"
-		" 'FMDay, FMMonth FMDD, FMHH12:MI am'), o.slug FROM agenda_items a"
+		"SELECT a.day_number, a.title, " ZONE_SQL("a.starts_at", "$2") ", o.slug,"
+		" " ZONE_SQL("a.starts_at", "o.time_zone") ", o.time_zone FROM agenda_items a"
 		" JOIN offerings o ON o.id = a.offering_id WHERE a.id = $1",
-		num(a, t->agenda_item_id)) : NULL;
+		num(a, t->agenda_item_id), u->time_zone) : NULL;
 	PGresult *items = fl && mod && t->space.offering_id ? db_q(db,
-		"SELECT a.id, 'Day ' || a.day_number || ': ' || a.title || ' (' ||"
-		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMHH12:MI am') || ')'"
-		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		"SELECT a.id, a.day_number, a.title, " ZONE_SQL("a.starts_at", "o.time_zone") ","
+		" o.time_zone FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
 		" WHERE a.offering_id = $1 AND a.kind NOT IN ('break', 'lunch') ORDER BY a.starts_at",
 		num(a, t->space.offering_id)) : NULL;
 	if (!fl || (t->agenda_item_id && !ag) || (mod && t->space.offering_id && !items)) {
@@ -726,7 +723,13 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv *s = tv_set(v, "session", tv_obj(a));
 		tv_set_str(s, "day", arena_strdup(a, db_val(ag, 0, 0)));
 		tv_set_str(s, "title", arena_strdup(a, db_val(ag, 0, 1)));
-		tv_set_str(s, "when", arena_strdup(a, db_val(ag, 0, 2)));
+		/* In the reader's zone, beside post times in it; the course's
+		 * time too when that is another zone. */
+		const char *zone = db_val(ag, 0, 5);
+		tv_set(s, "when", zone_time(a, db_val(ag, 0, 2), u->time_zone, u->time_zone, ZONE_DAY));
+		tv_set(s, "course_when", strcmp(zone, u->time_zone)
+		                             ? zone_time(a, db_val(ag, 0, 4), zone, NULL, ZONE_CLOCK)
+		                             : tv_null(a));
 		tv_set_str(s, "slug", arena_strdup(a, db_val(ag, 0, 3)));
 	} else {
 		tv_set(v, "session", tv_null(a));
@@ -736,7 +739,10 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv *o = tv_push(il, tv_obj(a));
 		long long aid = atoll(db_val(items, i, 0));
 		tv_set_str(o, "id", num(a, aid));
-		tv_set_str(o, "label", arena_strdup(a, db_val(items, i, 1)));
+		const char *at = zone_text(a, db_val(items, i, 3), db_val(items, i, 4), u->time_zone,
+		                           ZONE_CLOCK);
+		tv_set_str(o, "label", arena_sprintf(a, "Day %s: %s (%s)", db_val(items, i, 1),
+		                                     db_val(items, i, 2), at ? at : "?"));
 		tv_set_bool(o, "selected", aid == t->agenda_item_id);
 	}
 	tv_set_bool(v, "can_link_agenda", mod && il->n > 0);
@@ -748,31 +754,30 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		int number = atoi(db_val(r, i, 1));
 		shown_last = number;
 		bool mine = atoll(db_val(r, i, 2)) == u->id;
-		bool deleted = db_val(r, i, 8)[0] == 't', hidden = db_val(r, i, 9)[0] == 't';
+		bool deleted = db_val(r, i, 7)[0] == 't', hidden = db_val(r, i, 8)[0] == 't';
 		tv_set_str(p, "id", num(a, pid));
 		tv_set_int(p, "number", number);
 		tv_set_str(p, "author", arena_strdup(a, db_val(r, i, 3)));
 		tv_set_str(p, "handle", arena_strdup(a, db_val(r, i, 4)));
-		tv_set_str(p, "when", arena_strdup(a, db_val(r, i, 5)));
-		tv_set_str(p, "when_iso", arena_strdup(a, db_val(r, i, 6)));
-		tv_set_bool(p, "edited", db_val(r, i, 7)[0] == 't');
+		tv_set(p, "when", zone_time(a, db_val(r, i, 5), u->time_zone, u->time_zone, ZONE_FULL));
+		tv_set_bool(p, "edited", db_val(r, i, 6)[0] == 't');
 		tv_set_bool(p, "deleted", deleted);
 		tv_set_bool(p, "hidden", hidden && !deleted);
 		bool visible = !deleted && (!hidden || mod || mine);
-		tv_set(p, "html", visible ? tv_str(a, arena_strdup(a, db_val(r, i, 10))) : tv_null(a));
-		long long helpful = atoll(db_val(r, i, 11));
+		tv_set(p, "html", visible ? tv_str(a, arena_strdup(a, db_val(r, i, 9))) : tv_null(a));
+		long long helpful = atoll(db_val(r, i, 10));
 		tv_set_int(p, "helpful", helpful);
 		tv_set_bool(p, "has_helpful", helpful > 0);
-		tv_set_bool(p, "i_found_helpful", db_val(r, i, 12)[0] == 't');
-		tv_set_str(p, "helpful_names", arena_strdup(a, db_val(r, i, 13)));
+		tv_set_bool(p, "i_found_helpful", db_val(r, i, 11)[0] == 't');
+		tv_set_str(p, "helpful_names", arena_strdup(a, db_val(r, i, 12)));
 		tv_set_bool(p, "mine", mine);
 		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked);
 		tv_set_bool(p, "can_react", !mine && visible);
 		tv_set_bool(p, "can_quote", visible && (!t->locked || mod));
-		tv_set_bool(p, "show_revisions", db_val(r, i, 15)[0] == 't' && (mine || mod));
+		tv_set_bool(p, "show_revisions", db_val(r, i, 14)[0] == 't' && (mine || mod));
 		tv_set_bool(p, "unread", number > last_read);
 		tv_set_bool(p, "first_unread", number == last_read + 1 && last_read > 0);
-		tv_set_str(p, "profession", arena_strdup(a, db_val(r, i, 14)));
+		tv_set_str(p, "profession", arena_strdup(a, db_val(r, i, 13)));
 		tv_set_str(p, "csrf", session_csrf(req));
 		tv_set_str(p, "thread_id", num(a, t->id));
 	}
@@ -1192,8 +1197,7 @@ static void revisions_page(request *req)
 		return;
 	}
 	PGresult *r = db_q(db,
-		"SELECT body_src, to_char(created_at AT TIME ZONE $2, 'FMMon FMDD, YYYY, FMHH12:MI am'),"
-		" to_char(replaced_at AT TIME ZONE $2, 'FMMon FMDD, YYYY, FMHH12:MI am')"
+		"SELECT body_src, " ZONE_SQL("created_at", "$2") ", " ZONE_SQL("replaced_at", "$2")
 		" FROM post_revisions WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
 		num(a, p.id), u->time_zone);
 	if (!r) {
@@ -1210,8 +1214,8 @@ static void revisions_page(request *req)
 	for (int i = 0; i < PQntuples(r); i++) {
 		tv *o = tv_push(list, tv_obj(a));
 		tv_set_str(o, "body", arena_strdup(a, db_val(r, i, 0)));
-		tv_set_str(o, "written", arena_strdup(a, db_val(r, i, 1)));
-		tv_set_str(o, "replaced", arena_strdup(a, db_val(r, i, 2)));
+		tv_set(o, "written", zone_time(a, db_val(r, i, 1), u->time_zone, u->time_zone, ZONE_FULL));
+		tv_set(o, "replaced", zone_time(a, db_val(r, i, 2), u->time_zone, u->time_zone, ZONE_FULL));
 	}
 	tv_set_bool(v, "has_revisions", PQntuples(r) > 0);
 	PQclear(r);

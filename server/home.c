@@ -11,8 +11,8 @@
 #include "cairn/forum.h"
 #include "cairn/keys.h"
 #include "cairn/notify.h"
-#include "cairn/series.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -46,10 +46,9 @@ static void home_page(request *req)
 	 * offerings that has not ended, showing the breakout of my track. */
 	PGresult *nx = locked >= 0 ? db_q(db,
 		"SELECT a.title, coalesce(b.title, ''), c.title, o.time_zone, o.slug,"
-		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMDay, FMMonth FMDD, FMHH12:MI am'),"
-		" to_char(a.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
-		" to_char(a.starts_at AT TIME ZONE $3, 'FMDay, FMMonth FMDD, FMHH12:MI am'),"
-		" to_char(a.ends_at AT TIME ZONE $3, 'FMHH12:MI am'), a.starts_at <= to_timestamp($2),"
+		" " ZONE_SQL("a.starts_at", "o.time_zone") ", " ZONE_SQL("a.ends_at", "o.time_zone") ","
+		" " ZONE_SQL("a.starts_at", "$3") ", " ZONE_SQL("a.ends_at", "$3") ","
+		" a.starts_at <= to_timestamp($2),"
 		" a.day_number, o.time_zone = $3,"
 		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
 		"  AND cairn_space_role($1, t.space_id) >= 1 ORDER BY t.id LIMIT 1)"
@@ -90,13 +89,13 @@ static void home_page(request *req)
 		const char *breakout = db_val(nx, 0, 1);
 		tv_set_str(n, "title", arena_strdup(a, *breakout ? breakout : db_val(nx, 0, 0)));
 		tv_set_str(n, "course", arena_strdup(a, db_val(nx, 0, 2)));
-		tv_set_str(n, "zone", series_zone_name(arena_strdup(a, db_val(nx, 0, 3))));
+		const char *zone = arena_strdup(a, db_val(nx, 0, 3)), *reader = u->time_zone;
 		tv_set_str(n, "slug", arena_strdup(a, db_val(nx, 0, 4)));
-		tv_set_str(n, "start", arena_strdup(a, db_val(nx, 0, 5)));
-		tv_set_str(n, "end", arena_strdup(a, db_val(nx, 0, 6)));
-		tv_set_str(n, "my_start", arena_strdup(a, db_val(nx, 0, 7)));
-		tv_set_str(n, "my_end", arena_strdup(a, db_val(nx, 0, 8)));
-		tv_set_str(n, "my_zone", series_zone_name(u->time_zone));
+		tv_set(n, "start", zone_time(a, db_val(nx, 0, 5), zone, reader, ZONE_DAY));
+		tv_set(n, "end", zone_time(a, db_val(nx, 0, 6), zone, reader, ZONE_CLOCK));
+		tv_set(n, "my_start", zone_time(a, db_val(nx, 0, 7), reader, reader, ZONE_DAY));
+		tv_set(n, "my_end", zone_time(a, db_val(nx, 0, 8), reader, reader, ZONE_CLOCK));
+		tv_set_str(n, "my_zone", zone_name(a, reader));
 		tv_set_bool(n, "now", db_val(nx, 0, 9)[0] == 't');
 		tv_set_str(n, "day", arena_strdup(a, db_val(nx, 0, 10)));
 		tv_set_bool(n, "same_zone", db_val(nx, 0, 11)[0] == 't');

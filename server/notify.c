@@ -6,6 +6,7 @@
 #include "cairn/clock.h"
 #include "cairn/outbox.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +124,7 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 {
 	PGresult *r = db_q(db,
 		"SELECT n.id, n.kind, t.id, p.number, t.title, au.display_name, n.excerpt,"
-		" to_char(n.created_at AT TIME ZONE $3, 'FMMon FMDD, FMHH12:MI am'), n.read_at IS NULL"
+		" " ZONE_SQL("n.created_at", "$3") ", n.read_at IS NULL"
 		" FROM notifications n JOIN threads t ON t.id = n.thread_id"
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
 		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.id < $4::bigint)"
@@ -145,7 +146,7 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		tv_set_str(o, "title", arena_strdup(a, db_val(r, i, 4)));
 		tv_set_str(o, "actor", arena_strdup(a, db_val(r, i, 5)));
 		tv_set_str(o, "excerpt", arena_strdup(a, db_val(r, i, 6)));
-		tv_set_str(o, "when", arena_strdup(a, db_val(r, i, 7)));
+		tv_set(o, "when", zone_time(a, db_val(r, i, 7), zone, zone, ZONE_SHORT));
 		tv_set_bool(o, "unread", db_val(r, i, 8)[0] == 't');
 	}
 	PQclear(r);

@@ -5,6 +5,7 @@
 #include "cairn/authz.h"
 #include "cairn/gate.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -116,7 +117,7 @@ static const char search_sql[] =
 	SEARCH_WINDOW("p.id <= $7::bigint - 250000")
 	") w LIMIT " SEARCH_CANDIDATES ")"
 	" SELECT p.id, p.number, t.id AS thread_id, t.title, s.title AS space, au.display_name,"
-	" au.handle, to_char(p.created_at AT TIME ZONE $6, 'FMMon FMDD, YYYY') AS day,"
+	" au.handle, " ZONE_SQL("p.created_at", "$6") " AS day,"
 	" ts_headline('english', p.body_text, $1::tsquery, 'StartSel=' || chr(57344) ||"
 	"   ', StopSel=' || chr(57345) || ', MaxWords=35, MinWords=12, MaxFragments=2,"
 	"   FragmentDelimiter=\" … \"') AS snippet"
@@ -313,7 +314,8 @@ static void search_page(request *req)
 			tv_set_str(o, "space", arena_strdup(a, db_val(r, i, c_space)));
 			tv_set_str(o, "author", arena_strdup(a, db_val(r, i, c_author)));
 			tv_set_str(o, "handle", arena_strdup(a, db_val(r, i, c_handle)));
-			tv_set_str(o, "when", arena_strdup(a, db_val(r, i, c_day)));
+			tv_set(o, "when", zone_time(a, db_val(r, i, c_day), u->time_zone, u->time_zone,
+			                            ZONE_DATE));
 			tv_set(o, "snippet", tv_str(a, search_snippet_html(a, db_val(r, i, c_snippet))));
 		}
 		PQclear(r);

@@ -13,6 +13,7 @@
 #include "cairn/enroll.h"
 #include "cairn/money.h"
 #include "cairn/session.h"
+#include "cairn/zone.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,22 +26,6 @@ void series_routes(router *r)
 	router_add(r, "GET", "/", home_page, "anyone", "the series and its offerings");
 	router_add(r, "GET", "/offerings/:slug", offering_page, "anyone",
 	           "an offering: overview, agenda, fees");
-}
-
-const char *series_zone_name(const char *zone)
-{
-	static const struct { const char *zone, *name; } names[] = {
-		{"America/New_York", "US Eastern Time"},
-		{"America/Chicago", "US Central Time"},
-		{"America/Denver", "US Mountain Time"},
-		{"America/Los_Angeles", "US Pacific Time"},
-		{"Europe/London", "UK time"},
-		{"UTC", "UTC"},
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!strcmp(zone, names[i].zone))
-			return names[i].name;
-	return zone;
 }
 
 static const char *format_label(const char *format)
@@ -160,30 +145,50 @@ static tv *course_points(arena *a, PGconn *db, const char *course_id, const char
 	return list;
 }
 
-static const char *kind_label(const char *kind)
+static const struct { const char *kind, *label; } kinds[] = {
+	{"plenary", "Whole-cohort session"}, {"practice", "Skills practice"},
+	{"small_group", "Small-group session"}, {"reflection", "Reflection block"},
+	{"break", "Break"}, {"lunch", "Lunch"},
+};
+
+const char *series_kind_label(const char *kind, bool tracks)
 {
-	static const struct { const char *kind, *label; } labels[] = {
-		{"plenary", "Whole-cohort session"}, {"practice", "Skills practice"},
-		{"small_group", "Small-group session"}, {"reflection", "Reflection block"},
-		{"break", "Break"}, {"lunch", "Lunch"},
-	};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (!strcmp(kind, labels[i].kind))
-			return labels[i].label;
+	/* An item with tracks runs as an adult and a pediatric breakout at
+	 * once, whatever its kind says about the people in each room. */
+	if (tracks)
+		return "Parallel breakouts, adult and pediatric";
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kind, kinds[i].kind))
+			return kinds[i].label;
 	return "";
 }
 
-/* Agenda by day; NULL on a database error. */
-static tv *agenda_days(arena *a, PGconn *db, const char *offering_id)
+bool series_kind_ok(const char *kind)
+{
+	return kind && *series_kind_label(kind, false);
+}
+
+tv *series_kind_choices(arena *a, const char *selected)
+{
+	tv *list = tv_list(a);
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		tv *o = tv_push(list, tv_obj(a));
+		tv_set_str(o, "value", kinds[i].kind);
+		tv_set_str(o, "label", kinds[i].label);
+		tv_set_bool(o, "selected", selected && !strcmp(selected, kinds[i].kind));
+	}
+	return list;
+}
+
+/* Agenda by day; NULL on a database error. Times are in the offering's
+ * zone, named when the reader's is another. */
+static tv *agenda_days(arena *a, PGconn *db, const char *offering_id, const char *reader_zone)
 {
 	PGresult *r = db_q(db,
 		"SELECT a.id, a.day_number,"
 		" to_char((a.starts_at AT TIME ZONE o.time_zone)::date, 'FMDay, FMMonth FMDD, YYYY'),"
-		" to_char(a.starts_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
-		" to_char(a.ends_at AT TIME ZONE o.time_zone, 'FMHH12:MI am'),"
-		" to_char(a.starts_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" to_char(a.ends_at, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" a.title, a.kind, a.faculty, a.tracks,"
+		" " ZONE_SQL("a.starts_at", "o.time_zone") ", " ZONE_SQL("a.ends_at", "o.time_zone") ","
+		" o.time_zone, a.title, a.kind, a.faculty, a.tracks,"
 		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
 		"  ORDER BY t.id LIMIT 1)"
 		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
@@ -210,19 +215,18 @@ static tv *agenda_days(arena *a, PGconn *db, const char *offering_id)
 			items = tv_set(day, "items", tv_list(a));
 		}
 		tv *it = tv_push(items, tv_obj(a));
-		tv_set_str(it, "start", arena_strdup(a, db_val(r, i, 3)));
-		tv_set_str(it, "end", arena_strdup(a, db_val(r, i, 4)));
-		tv_set_str(it, "start_iso", arena_strdup(a, db_val(r, i, 5)));
-		tv_set_str(it, "end_iso", arena_strdup(a, db_val(r, i, 6)));
-		tv_set_str(it, "title", arena_strdup(a, db_val(r, i, 7)));
-		tv_set_str(it, "kind", arena_strdup(a, db_val(r, i, 8)));
-		tv_set_str(it, "kind_label", kind_label(db_val(r, i, 8)));
-		const char *faculty = db_val(r, i, 9);
+		const char *zone = db_val(r, i, 5);
+		tv_set(it, "start", zone_time(a, db_val(r, i, 3), zone, reader_zone, ZONE_CLOCK));
+		tv_set(it, "end", zone_time(a, db_val(r, i, 4), zone, reader_zone, ZONE_CLOCK));
+		tv_set_str(it, "title", arena_strdup(a, db_val(r, i, 6)));
+		tv_set_str(it, "kind", arena_strdup(a, db_val(r, i, 7)));
+		const char *faculty = db_val(r, i, 8);
 		tv_set(it, "faculty", *faculty ? tv_str(a, arena_strdup(a, faculty)) : tv_null(a));
-		bool tracks = db_val(r, i, 10)[0] == 't';
+		bool tracks = db_val(r, i, 9)[0] == 't';
+		tv_set_str(it, "kind_label", series_kind_label(db_val(r, i, 7), tracks));
 		/* The discussion a facilitator attached to this session; only its
 		 * cohort can open it, others are asked to sign in. */
-		const char *thread = db_val(r, i, 11);
+		const char *thread = db_val(r, i, 10);
 		tv_set(it, "thread", *thread ? tv_str(a, arena_strdup(a, thread)) : tv_null(a));
 		tv_set_bool(it, "tracks", tracks);
 		tv *bl = tv_set(it, "breakouts", tv_list(a));
@@ -251,8 +255,8 @@ static void offering_page(request *req)
 		"SELECT o.id, c.id, c.title, c.position, c.tagline, c.overview, c.audience,"
 		" c.prerequisites, s.title, " DATES_SQL ", o.format, o.location, o.time_zone,"
 		" o.credit_summary, o.credits, o.notes,"
-		" to_char(o.registration_deadline AT TIME ZONE o.time_zone, 'FMMonth FMDD, YYYY'),"
-		" to_char(o.early_deadline AT TIME ZONE o.time_zone, 'FMMonth FMDD, YYYY'),"
+		" " ZONE_SQL("o.registration_deadline", "o.time_zone") ","
+		" " ZONE_SQL("o.early_deadline", "o.time_zone") ","
 		" o.processing_fee_cents, o.group_discount_min_size, o.group_discount_percent,"
 		" " OPEN_SQL ", " PAST_SQL ", coalesce(o.early_deadline > to_timestamp($1), false)"
 		" FROM offerings o JOIN courses c ON c.id = o.course_id"
@@ -287,7 +291,11 @@ static void offering_page(request *req)
 	tv_set_str(v, "format", format_label(db_val(r, 0, 10)));
 	const char *location = db_val(r, 0, 11);
 	tv_set(v, "location", *location ? tv_str(a, arena_strdup(a, location)) : tv_null(a));
-	tv_set_str(v, "zone_name", series_zone_name(arena_strdup(a, db_val(r, 0, 12))));
+	/* Someone not signed in reads the offering in its own zone. */
+	const char *zone = arena_strdup(a, db_val(r, 0, 12));
+	user *u = session_user(req);
+	const char *reader_zone = u ? u->time_zone : zone;
+	tv_set_str(v, "zone_name", zone_name(a, zone));
 	const char *cs = db_val(r, 0, 13);
 	tv_set(v, "credit_summary", *cs ? tv_str(a, arena_strdup(a, cs)) : tv_null(a));
 	const char *credits = db_val(r, 0, 14);
@@ -296,9 +304,8 @@ static void offering_page(request *req)
 	const char *notes = db_val(r, 0, 15);
 	tv_set(v, "notes", *notes ? tv_str(a, arena_strdup(a, notes)) : tv_null(a));
 	tv_set(v, "registration_deadline",
-	       db_isnull(r, 0, 16) ? tv_null(a) : tv_str(a, arena_strdup(a, db_val(r, 0, 16))));
-	tv_set(v, "early_deadline",
-	       db_isnull(r, 0, 17) ? tv_null(a) : tv_str(a, arena_strdup(a, db_val(r, 0, 17))));
+	       zone_time(a, db_val(r, 0, 16), zone, reader_zone, ZONE_LONG));
+	tv_set(v, "early_deadline", zone_time(a, db_val(r, 0, 17), zone, reader_zone, ZONE_LONG));
 	long long processing = atoll(db_val(r, 0, 18));
 	tv_set(v, "processing_fee", processing ? tv_str(a, money_format(a, processing)) : tv_null(a));
 	if (!db_isnull(r, 0, 19) && atoi(db_val(r, 0, 20)) > 0)
@@ -314,11 +321,10 @@ static void offering_page(request *req)
 	PQclear(r);
 
 	/* Someone enrolled is shown their place instead of the way to enroll. */
-	user *u = session_user(req);
 	tv *mine = u ? enroll_mine_view(db, a, u->id, atoll(oid), false, 1) : tv_list(a);
 	tv *domains = mine ? course_points(a, db, cid, "domain") : NULL;
 	tv *objectives = domains ? course_points(a, db, cid, "objective") : NULL;
-	tv *days = objectives ? agenda_days(a, db, oid) : NULL;
+	tv *days = objectives ? agenda_days(a, db, oid, reader_zone) : NULL;
 	PGresult *f = days ? db_q(db,
 		"SELECT fc.label, f.regular_cents, f.early_cents FROM offering_fees f"
 		" JOIN fee_categories fc ON fc.code = f.category"

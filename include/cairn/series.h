@@ -10,8 +10,13 @@
 /* Register GET / and GET /offerings/:slug. */
 void series_routes(router *r);
 
-/* A friendly name for an IANA zone ("US Eastern Time"); the zone itself
- * when it has no friendly name. */
-const char *series_zone_name(const char *zone);
+/* What an agenda item is, for its label: "Whole-cohort session", or for
+ * an item with tracks "Parallel breakouts, adult and pediatric"; "" for an
+ * unknown kind. */
+const char *series_kind_label(const char *kind, bool tracks);
+/* Is kind one of the agenda's kinds? */
+bool series_kind_ok(const char *kind);
+/* The kinds as {value, label, selected} for a form's list. */
+tv *series_kind_choices(arena *a, const char *selected);
 
 #endif

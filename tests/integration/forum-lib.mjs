@@ -364,7 +364,7 @@ export function assertInert(html, where, { allowed = POST_TAGS, textMayHold = fa
         const url = decodeEntities(value).replace(/[\u0000-\u0020]/g, '');
         assert.match(url, /^(https?:|mailto:|\/(?![/\\])|#)/i, `${where}: an unsafe href ${value}`);
       }
-      assert.ok(['href', 'title', 'rel', 'class', 'start'].includes(name),
+      assert.ok(['href', 'title', 'rel', 'class', 'start', 'datetime'].includes(name),
         `${where}: an unexpected attribute ${name} in ${t.raw}`);
     }
   }

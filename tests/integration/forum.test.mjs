@@ -413,7 +413,8 @@ test('agenda: a moderator attaches a thread to a session; the thread and the age
 
   assert.doesNotMatch((await page(`/t/${th}`, sam.jar)).body, /name="agenda_item"/, 'learners have no session picker');
   const mod = (await page(`/t/${th}`, okafor.jar)).body;
-  assert.match(mod, new RegExp(`<option value="${item}">Day 2: Delivering Serious News \\(10:15 am\\)</option>`),
+  // okafor lives in Chicago: the course's times name their zone (issue 9, item 7).
+  assert.match(mod, new RegExp(`<option value="${item}">Day 2: Delivering Serious News \\(10:15 am EDT\\)</option>`),
     'the moderator picks among the offering\'s sessions (no breaks or lunches)');
   assert.doesNotMatch(mod, /<option value="\d+">Day \d: (Break|Lunch) /);
 
@@ -440,7 +441,11 @@ test('agenda: a moderator attaches a thread to a session; the thread and the age
   assert.equal(r.headers.location, `/t/${th}`);
   assert.equal(await sql('SELECT agenda_item_id FROM threads WHERE id = $1', [th]), item);
   const shown = (await page(`/t/${th}`, sam.jar)).body;
-  assert.match(shown, new RegExp(`<p class="session-link">Session: <a href="/offerings/${CP}#day-2">Day 2 · Delivering Serious News</a>, Thursday, May 14, 10:15 am</p>`),
+  // sam lives in Denver: the session in his zone, beside post times in it, and the
+  // course's time naming its zone (issue 9, item 7).
+  assert.match(shown, new RegExp(`<p class="session-link">Session: <a href="/offerings/${CP}#day-2">Day 2 · Delivering Serious News</a>, ` +
+    '<time datetime="2026-05-14T08:15:00-06:00">Thursday, May 14, 8:15 am</time> ' +
+    '\\(<time datetime="2026-05-14T10:15:00-04:00">10:15 am EDT</time>, the course\'s time\\)</p>'),
     'the thread shows its session');
 
   // The offering's agenda links back to the discussion (issue 5, item 7).
@@ -826,7 +831,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
     for (const r of titled) assertInert(r.snippet, 'a snippet of the thread title', { allowed: ['mark'], textMayHold: true });
     const res = await page(`/search?q=${words[0]}`, sam.jar);
     assertInert(/<ol class="results">([\s\S]*?)<\/ol>/.exec(res.body)[1], 'the result list (titles)',
-      { allowed: ['li', 'p', 'a', 'span', 'mark'], textMayHold: true });
+      { allowed: ['li', 'p', 'a', 'span', 'mark', 'time'], textMayHold: true });
   });
 
   // Notifications: sam is told of every reply to his thread.
@@ -841,10 +846,10 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
       assert.equal(n.title, title, 'the thread title is shown as text');
     }
     const notes = /<ol class="notifications">([\s\S]*?)<\/ol>/.exec((await page('/notifications', sam.jar)).body)[1];
-    assertInert(notes, 'the notifications list', { allowed: ['li', 'p', 'span', 'strong', 'a'], textMayHold: true });
+    assertInert(notes, 'the notifications list', { allowed: ['li', 'p', 'span', 'strong', 'a', 'time'], textMayHold: true });
     const home = /<ul class="notifications">([\s\S]*?)<\/ul>/.exec((await page('/home', sam.jar)).body);
     assert.ok(home, 'the home page lists recent notifications');
-    assertInert(home[1], 'the home page\'s notifications', { allowed: ['li', 'p', 'span', 'strong', 'a'], textMayHold: true });
+    assertInert(home[1], 'the home page\'s notifications', { allowed: ['li', 'p', 'span', 'strong', 'a', 'time'], textMayHold: true });
     // The outbox as the administrator reads it (the messages' text, decrypted).
     const ob = await page('/admin/outbox', admin.jar);
     const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(ob.body)[1];
@@ -1031,7 +1036,7 @@ test('home: the next live session in my zone and the course\'s, unread counts, n
     const home = await page('/home', sam.jar);
     const section = /<section aria-labelledby="next-h"[\s\S]*?<\/section>/.exec(home.body)[0];
     const text = mainText(section);
-    assert.match(text, new RegExp(`^${esc('Happening now Delivering Serious News · Core Practice of Palliative Care, day 2 Thursday, May 14, 8:15 am–8:45 am (')}${MOUNTAIN}${esc(') Thursday, May 14, 10:15 am–10:45 am ')}${EASTERN}${esc(", the course's time")}`),
+    assert.match(text, new RegExp(`^${esc('Happening now Delivering Serious News · Core Practice of Palliative Care, day 2 Thursday, May 14, 8:15 am–8:45 am (')}${MOUNTAIN}${esc(") Thursday, May 14, 10:15 am EDT–10:45 am EDT, the course's time")}`),
       text);
     if (agendaThread) {
       assert.match(section, new RegExp(`<a href="/t/${agendaThread}">Discuss this session</a>`));
