@@ -513,11 +513,11 @@ export async function registerTeam(slug, jar, { name = `Team ${uniq()}`, institu
  * processing, total, state }], total } as printed (state only once confirmed).
  */
 export function quoteTable(html) {
-  const table = /<table>\s*<caption>(Quote|Members and invitations)<\/caption>([\s\S]*?)<\/table>/.exec(html);
+  const table = /<table[^>]*>\s*<caption>(Quote|Members and invitations)<\/caption>([\s\S]*?)<\/table>/.exec(html);
   assert.ok(table, 'the page has the team table');
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table[2])[1];
   const members = [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) => {
-    const cells = [...row[1].matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]);
+    const cells = [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]);
     const who = /^([\s\S]*?)<br><span class="muted">([\s\S]*?)<\/span>$/.exec(cells[0]);
     const fee = textOf(cells[2]);
     return {
