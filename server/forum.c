@@ -788,6 +788,8 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(o, "current", i == page);
 	}
 	tv_set_bool(v, "paged", pages > 1);
+	tv_set_int(v, "page", page);
+	tv_set_int(v, "page_count", pages);
 	tv_set_bool(v, "has_unread", t->last_number > last_read);
 	tv_set(v, "prev_page", page > 1 ? tv_int(a, page - 1) : tv_null(a));
 	tv_set(v, "next_page", page < pages ? tv_int(a, page + 1) : tv_null(a));

@@ -540,17 +540,27 @@ test('a cursor past every timestamp is an empty page, not a server error', async
 });
 
 // ---------------------------------------------------------------------------------------
-test('long threads: 50 posts a page, /t/:id/p/51 is page 2, the reply box on the last page', async () => {
+test('long threads: 50 posts a page, /t/:id/p/51 is page 2, the reply box on the last page and a way to it on every page', async () => {
   const reader = await makePerson({ tag: 'lng', enrolled: [F25] });
   const [t] = await insertThreads(S.f25ann, P.rivera.id,
     [{ title: `Long ${uniq()}`, at: 1767000000, posts: 55 }]);
 
   const p1 = await page(`/t/${t}`, reader.jar);
   assert.deepEqual([...postsOn(p1.body).keys()], Array.from({ length: 50 }, (_, i) => i + 1));
-  assert.match(p1.body, /<span aria-current="page">1<\/span>/);
-  assert.match(p1.body, new RegExp(`<a href="/t/${t}\\?page=2">2</a>`));
-  assert.match(p1.body, new RegExp(`<a href="/t/${t}\\?page=2">Next page</a>`));
-  assert.doesNotMatch(p1.body, /id="reply"/, 'the reply box is on the last page only');
+  // The pager says where you are and where each link goes (issue 9, item 9).
+  const pager = /<nav class="pager" aria-label="Pages of this thread">([\s\S]*?)<\/nav>/.exec(p1.body);
+  assert.ok(pager, 'a pager above the posts, named for assistive technology');
+  assert.match(pager[1], /<p class="pager-status">Page 1 of 2<\/p>/);
+  assert.match(pager[1], /<span aria-current="page"><span class="visually-hidden">Page <\/span>1<\/span>/);
+  assert.match(pager[1], new RegExp(`<a href="/t/${t}\\?page=2"><span class="visually-hidden">Page </span>2</a>`));
+  assert.match(pager[1], new RegExp(`<a href="/t/${t}\\?page=2" rel="next">Next page</a>`));
+  assert.doesNotMatch(pager[1], /Previous page/, 'no previous page on page 1');
+  assert.match(p1.body, /<nav class="pager" aria-label="Pages of this thread, below the posts">/);
+  // Page 1 has no reply box, but a clear way to it: a Reply button and a Reply section.
+  assert.doesNotMatch(p1.body, new RegExp(`action="/t/${t}/reply"`), 'the reply box is on the last page only');
+  assert.match(p1.body, new RegExp(`<a class="button secondary" href="/t/${t}\\?page=2#reply">Reply</a>`));
+  assert.match(/<section id="reply"[\s\S]*?<\/section>/.exec(p1.body)?.[0] ?? '',
+    new RegExp(`<a href="/t/${t}\\?page=2#reply">Reply on the last page \\(page 2\\)</a>`));
   assert.equal(await sql('SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2', [reader.id, t]), '50',
     'reading page 1 records post 50 as read');
 
@@ -563,8 +573,10 @@ test('long threads: 50 posts a page, /t/:id/p/51 is page 2, the reply box on the
   assert.deepEqual([...posts2.keys()], [51, 52, 53, 54, 55]);
   assert.equal(posts2.get(51).firstUnread, true, '"New since your last visit" before post 51');
   assert.ok([...posts2.values()].every((x) => x.unread), 'posts 51-55 are marked new');
-  assert.match(p2.body, /id="reply"/);
-  assert.match(p2.body, new RegExp(`<a href="/t/${t}\\?page=1">Previous page</a>`));
+  assert.match(p2.body, new RegExp(`action="/t/${t}/reply"`), 'the reply box on the last page');
+  assert.match(p2.body, /<a class="button secondary" href="#reply">Reply<\/a>/);
+  assert.match(p2.body, /<p class="pager-status">Page 2 of 2<\/p>/);
+  assert.match(p2.body, new RegExp(`<a href="/t/${t}\\?page=1" rel="prev">Previous page</a>`));
 
   for (const [n, loc] of [[51, `/t/${t}?page=2#p51`], [50, `/t/${t}?page=1#p50`], [1, `/t/${t}?page=1#p1`]]) {
     r = await get(`/t/${t}/p/${n}`, { jar: reader.jar });
