@@ -368,7 +368,7 @@ static tv *form_view(request *req, const char *error)
 }
 
 /* Every column of row as a view key (booleans as booleans, NULL as ""). */
-static void view_row(request *req, tv *v, const PGresult *r, int row)
+static tv *view_row(request *req, tv *v, const PGresult *r, int row)
 {
 	for (int c = 0; c < PQnfields(r); c++) {
 		const char *key = arena_strdup(req->a, PQfname(r, c));
@@ -377,6 +377,7 @@ static void view_row(request *req, tv *v, const PGresult *r, int row)
 		else
 			tv_set_str(v, key, arena_strdup(req->a, db_val(r, row, c)));
 	}
+	return v;
 }
 
 /* The named form fields as typed ("" when absent). */
@@ -414,8 +415,10 @@ static tv *offering_list(request *req, const PGresult *o, const char *course_id)
 {
 	tv *list = tv_list(req->a);
 	for (int k = 0; k < PQntuples(o); k++)
-		if (!strcmp(db_val(o, k, 1), course_id))
-			view_row(req, tv_push(list, tv_obj(req->a)), o, k);
+		if (!strcmp(db_val(o, k, 1), course_id)) {
+			tv *row = view_row(req, tv_push(list, tv_obj(req->a)), o, k);
+			tv_set(row, "items", tv_count(req->a, atoll(tv_get(row, "items")->s), "item", "items"));
+		}
 	return list;
 }
 
@@ -983,8 +986,9 @@ static const char *offering_write(request *req, PGconn *db, const char *id,
 		old_zone = arena_strdup(a, db_val(r, 0, 0));
 		long long learners = atoll(db_val(r, 0, 1)), last_day = atoll(db_val(r, 0, 2));
 		if (in->capacity && atoll(in->capacity) < learners) {
-			result = arena_sprintf(a, "%lld learners are already enrolled: the capacity "
-			                          "cannot be lower than that.", learners);
+			result = arena_sprintf(a, "%s already enrolled: the capacity cannot be lower "
+			                          "than that.",
+			                       tv_count(a, learners, "learner is", "learners are")->s);
 			goto fail;
 		}
 		if (last_day > in->days) {
@@ -1141,6 +1145,9 @@ static void offering_view(request *req, int status, const char *offering_id,
 	tv *v = form_view(req, error);
 	view_row(req, v, r, 0);
 	tv_set_str(v, "processing_fee", dollars(req, db_val(r, 0, PQfnumber(r, "processing_fee_cents"))));
+	tv_set(v, "items", tv_count(a, atoll(db_val(r, 0, PQfnumber(r, "items"))), "item", "items"));
+	tv_set(v, "learners",
+	       tv_count(a, atoll(db_val(r, 0, PQfnumber(r, "learners"))), "learner", "learners"));
 	if (error)
 		view_form(req, v, offering_fields);
 	tv_set_bool(v, "is_new", offering_id == NULL);
@@ -1663,7 +1670,7 @@ static void import_view(request *req, int status, const offering_head *h, const 
 		mode = h->items ? "append" : "replace";
 	tv_set_bool(v, "replace", !strcmp(mode, "replace"));
 	tv_set_bool(v, "append", !strcmp(mode, "append"));
-	tv_set(v, "existing", h->items ? tv_int(a, h->items) : tv_null(a));
+	tv_set(v, "existing", h->items ? tv_count(a, h->items, "item", "items") : tv_null(a));
 	tv_set_bool(v, "preview", p != NULL);
 	tv_set_str(v, "previewed", p ? fingerprint(req, text) : "");
 	tv *days = tv_set(v, "preview_days", tv_list(a));
@@ -1705,8 +1712,8 @@ static void import_view(request *req, int status, const offering_head *h, const 
 	tv_set(v, "more_problems", dropped ? tv_int(a, (long long)dropped) : tv_null(a));
 	tv_set_bool(v, "has_date_notes", dates->n > 0);
 	tv_set_bool(v, "has_problems", n_problems > 0);
-	tv_set_int(v, "n_items", (long long)n_items);
-	tv_set_int(v, "n_problems", (long long)(n_problems + dropped));
+	tv_set(v, "n_items", tv_count(a, (long long)n_items, "item", "items"));
+	tv_set(v, "n_problems", tv_count(a, (long long)(n_problems + dropped), "line", "lines"));
 	tv_set_bool(v, "has_items", n_items > 0);
 	tv_set_bool(v, "importable", p && n_items > 0 && n_problems == 0);
 	tv_set(v, "note", p && p->note ? tv_str(a, p->note) : tv_null(a));

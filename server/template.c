@@ -248,6 +248,11 @@ tv *tv_int(arena *a, long long v)
 	return tv_strf(a, "%lld", v);
 }
 
+tv *tv_count(arena *a, long long n, const char *one, const char *many)
+{
+	return tv_strf(a, "%lld %s", n, n == 1 ? one : many);
+}
+
 tv *tv_list(arena *a)
 {
 	return tv_new(a, TV_LIST);

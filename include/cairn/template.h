@@ -61,6 +61,8 @@ tv *tv_str(arena *a, const char *s);
 tv *tv_strn(arena *a, const char *s, size_t len);
 tv *tv_strf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 tv *tv_int(arena *a, long long v);
+/* A count and its noun, singular for exactly one: "1 item", "3 items". */
+tv *tv_count(arena *a, long long n, const char *one, const char *many);
 tv *tv_list(arena *a);
 tv *tv_obj(arena *a);
 
