@@ -994,7 +994,7 @@ static void admin_user_reset_post(request *req)
 	const char *body = arena_sprintf(req->a,
 		"Hello %s,\n\nA Cairn administrator has issued a password reset for your account.\n"
 		"Choose a new password here (the link works once and expires in 3 days):\n%s\n\n"
-		"Your journal entries stay locked after a reset until you enter your recovery code.\n",
+		"Your journal key stays locked after a reset until you enter your recovery code.\n",
 		name, link);
 	ok = ok && tid && outbox_put(db, req->a, email, "reset", "Reset your Cairn password", body,
 	                             now) && db_commit(db);

@@ -393,7 +393,7 @@ test('password reset: links, sessions, locked keys and the old recovery code', a
     assert.equal(r.status, 200);
     assert.equal(r.headers['cache-control'], 'no-store');
     assert.equal(inputValue(r.body, 'token'), rs.token);
-    assert.ok(mainText(r.body).includes('Your journal entries will stay locked'));
+    assert.ok(mainText(r.body).includes('Your journal key will stay locked'));
     assertSameSnapshot(snap, (await snapshot()), 'GET /reset');
   });
 
@@ -466,10 +466,10 @@ test('password reset: links, sessions, locked keys and the old recovery code', a
     const page = await get('/recovery-code', { jar: resetJar });
     const code2 = codeOf(page.body);
     assert.notEqual(code2, code1);
-    assert.ok(mainText(page.body).includes('Entries written before your password was reset are still locked'));
+    assert.ok(mainText(page.body).includes('Your journal key from before your password was reset is still locked'));
     acct.code2 = code2;
     const profile = await get('/profile', { jar: resetJar });
-    assert.ok(mainText(profile.body).includes('Some journal entries are locked since your password was reset'));
+    assert.ok(mainText(profile.body).includes('Your journal key from before your password was reset is locked'));
   });
 
   await t.test('the used link does not work again', async () => {
@@ -520,7 +520,7 @@ test('password reset: links, sessions, locked keys and the old recovery code', a
     acct.code3 = code3;
     await confirmCode(resetJar);
     const profile = await get('/profile', { jar: resetJar });
-    assert.doesNotMatch(mainText(profile.body), /Some journal entries are locked/);
+    assert.doesNotMatch(mainText(profile.body), /Your journal key from before your password was reset is locked/);
 
     // Used and replaced codes do not work again; the new one does, typed loosely.
     const c2 = await formPage('/recover', resetJar);
