@@ -378,6 +378,37 @@ const char *db_bytea_param(arena *a, const void *data, size_t len)
 	return hex;
 }
 
+const char *db_text_array_param(arena *a, const char *const *v, size_t n)
+{
+	size_t len = 3; /* "{", "}", NUL */
+	for (size_t i = 0; i < n; i++) {
+		len += 1 + (v[i] ? 2 + strlen(v[i]) : 4); /* "," and '"..."' or NULL */
+		for (const char *c = v[i]; c && *c; c++)
+			len += *c == '"' || *c == '\\';
+	}
+	char *out = arena_alloc(a, len), *o = out;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		if (!v[i]) {
+			memcpy(o, "NULL", 4);
+			o += 4;
+			continue;
+		}
+		*o++ = '"';
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
 unsigned char *db_bytea(arena *a, const PGresult *res, int row, int col, size_t *len)
 {
 	*len = 0;

@@ -67,6 +67,11 @@ bool db_broken(PGconn *conn);
 
 /* A bytea parameter ("\\x" + hex) for data, allocated in a. */
 const char *db_bytea_param(arena *a, const void *data, size_t len);
+/* A one-dimensional array parameter (text[], and through a cast bytea[] of
+ * db_bytea_param values) holding v[0..n-1], allocated in a: every element
+ * quoted and escaped; a NULL element is SQL NULL. Lets one statement take
+ * a whole set (unnest) instead of one statement per row. */
+const char *db_text_array_param(arena *a, const char *const *v, size_t n);
 /* Copy a bytea column into out if it is not NULL and exactly want bytes
  * long; false otherwise. */
 bool db_bytea_exact(const PGresult *res, int row, int col, void *out, size_t want);
