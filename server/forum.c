@@ -427,11 +427,15 @@ static void mark_space_read_post(request *req)
 	space_ref s;
 	if (!load_space(req, db, id, &s))
 		return;
-	if (!db_exec(db,
-	             "INSERT INTO reads (user_id, thread_id, last_number)"
-	             " SELECT $1, t.id, t.last_number FROM threads t WHERE t.space_id = $2"
-	             " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number",
-	             2, (const char *[]){num(req->a, u->id), num(req->a, id)})) {
+	bool ok = db_begin(db) &&
+		db_exec(db,
+		        "INSERT INTO reads (user_id, thread_id, last_number)"
+		        " SELECT $1, t.id, t.last_number FROM threads t WHERE t.space_id = $2"
+		        " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number",
+		        2, (const char *[]){num(req->a, u->id), num(req->a, id)}) &&
+		notify_caught_up(db, req->a, u->id, 0, (long long)clock_now()) && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
@@ -514,7 +518,8 @@ static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char
 	             "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
 	             " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
 	             " greatest(reads.last_number, EXCLUDED.last_number)",
-	             3, (const char *[]){num(a, author_id), num(a, thread_id), num(a, number)}))
+	             3, (const char *[]){num(a, author_id), num(a, thread_id), num(a, number)}) ||
+	    !notify_caught_up(db, a, author_id, thread_id, now))
 		return 0;
 	if (!notify_post(db, a, thread_id, post_id, number, author_id, rb->mentions.ids, rb->mentions.n,
 	                 markdown_excerpt(a, rb->text, 200), origin, now))
@@ -800,18 +805,16 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	PQclear(ag);
 	PQclear(items);
 	/* Reading state moves forward only; a page seen again changes nothing.
-	 * Notifications about posts now seen are read too. */
+	 * Notifications whose posts are now all seen are read too. */
 	if (shown_last > last_read &&
-	    !(db_exec(db,
+	    !(db_begin(db) &&
+	      db_exec(db,
 	              "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
 	              " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
 	              " greatest(reads.last_number, EXCLUDED.last_number)",
 	              3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}) &&
-	      db_exec(db,
-	              "UPDATE notifications n SET read_at = now() FROM posts p"
-	              " WHERE n.user_id = $1 AND n.read_at IS NULL AND p.id = n.post_id"
-	              " AND p.thread_id = $2 AND p.number <= $3",
-	              3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}))) {
+	      notify_caught_up(db, a, u->id, t->id, (long long)clock_now()) && db_commit(db))) {
+		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
@@ -1136,8 +1139,7 @@ static void delete_post(request *req)
 		        "UPDATE posts SET deleted_at = to_timestamp($2), body_src = '', body_html = '',"
 		        " body_text = '', search = ''::tsvector WHERE id = $1",
 		        2, (const char *[]){num(a, p.id), num(a, now)}) &&
-		db_exec(db, "DELETE FROM notifications WHERE post_id = $1", 1,
-		        (const char *[]){num(a, p.id)}) &&
+		notify_post_deleted(db, a, p.id) &&
 		db_commit(db);
 	if (!ok) {
 		db_rollback(db);

@@ -17,6 +17,62 @@ static const char *num(arena *a, long long v)
 	return arena_sprintf(a, "%lld", v);
 }
 
+/* The words of a notification: lead and what come before the thread's
+ * title ("Amara Obi" "mentioned you in", "3 mentions" "of you in", "5 new
+ * replies" "in"); by names the newest post's writer where the lead does not
+ * (NULL where it does). */
+typedef struct headline {
+	const char *lead, *what, *by;
+} headline;
+
+static headline headline_of(arena *a, const char *kind, long count, const char *actor)
+{
+	if (strcmp(kind, "mention"))
+		return (headline){count == 1 ? "1 new reply"
+		                             : arena_sprintf(a, "%ld new replies", count),
+		                  "in", actor};
+	if (count == 1)
+		return (headline){actor, "mentioned you in", NULL};
+	return (headline){arena_sprintf(a, "%ld mentions", count), "of you in", actor};
+}
+
+/* The message about one thread for one person: their unread notifications
+ * of it (rows first..first+n-1 of r, a mention first). */
+static outbox_message message_of(arena *a, const PGresult *r, int first, int n, int64_t thread_id,
+                                 const char *origin)
+{
+	int c_email = PQfnumber(r, "email"), c_kind = PQfnumber(r, "kind");
+	int c_count = PQfnumber(r, "count"), c_first = PQfnumber(r, "first_number");
+	int c_actor = PQfnumber(r, "actor"), c_excerpt = PQfnumber(r, "excerpt");
+	int c_title = PQfnumber(r, "title");
+	const char *title = db_val(r, first, c_title);
+	buf body;
+	buf_init(&body, a, 0);
+	const char *subject = NULL;
+	for (int i = first; i < first + n; i++) {
+		long count = atol(db_val(r, i, c_count));
+		headline h = headline_of(a, db_val(r, i, c_kind), count, db_val(r, i, c_actor));
+		const char *line = arena_sprintf(a, "%s %s “%s”", h.lead, h.what, title);
+		if (!subject)
+			subject = line;
+		const char *excerpt = db_val(r, i, c_excerpt);
+		const char *from = !h.by ? "" : count == 1 ? ", from " : ", the latest from ";
+		buf_appendf(&body, "%s%s%s%s:\n\n", i > first ? "\n" : "", line, from,
+		            h.by ? h.by : "");
+		if (*excerpt)
+			buf_appendf(&body, "%s\n\n", excerpt);
+		buf_appendf(&body, "%s: %s/t/%lld/p/%s\n", count == 1 ? "Read it" : "Read them",
+		            origin, (long long)thread_id, db_val(r, i, c_first));
+	}
+	return (outbox_message){
+		.to = arena_strdup(a, db_val(r, first, c_email)),
+		.kind = arena_sprintf(a, "notification-%s", db_val(r, first, c_kind)),
+		.subject = subject,
+		.body = body.data,
+		.topic = arena_sprintf(a, "thread:%lld", (long long)thread_id),
+	};
+}
+
 bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int post_number,
                  int64_t actor_id, const int64_t *mentioned, size_t mention_count,
                  const char *excerpt, const char *origin, long long now)
@@ -32,21 +88,30 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		buf_putc(&b, '}');
 		ids = b.data;
 	}
-	/* One row per person, strongest reason first; only people who can still
-	 * read the thread. */
+	/* One row per person, strongest reason first, only people who can still
+	 * read the thread; each adds the post to the person's open notification
+	 * of that reason, or opens one. Rows go in user order so that two posts
+	 * at once (in different threads) take row locks in the same order. */
 	PGresult *r = db_q(db,
-		"WITH t AS (SELECT id, space_id, author_id, title FROM threads WHERE id = $1),"
+		"WITH t AS (SELECT id, space_id, author_id FROM threads WHERE id = $1),"
 		" who AS ("
 		"  SELECT unnest($3::bigint[]) AS user_id, 'mention' AS kind, 1 AS rank"
-		"  UNION ALL SELECT author_id, 'reply', 2 FROM t WHERE $6::int > 1"
-		"  UNION ALL SELECT f.user_id, 'follow', 3 FROM follows f WHERE f.thread_id = $1),"
+		"  UNION ALL SELECT f.user_id,"
+		"   CASE WHEN f.user_id = t.author_id THEN 'reply' ELSE 'follow' END, 2"
+		"   FROM follows f, t WHERE f.thread_id = t.id),"
 		" best AS (SELECT DISTINCT ON (user_id) user_id, kind FROM who"
 		"  WHERE user_id <> $4 ORDER BY user_id, rank)"
-		" INSERT INTO notifications (user_id, kind, thread_id, post_id, actor_id, excerpt, created_at)"
-		" SELECT b.user_id, b.kind, t.id, $2, $4, $5, to_timestamp($7) FROM best b, t"
-		" WHERE cairn_space_role(b.user_id, t.space_id) >= 1"
-		" ON CONFLICT (user_id, post_id) DO NOTHING"
-		" RETURNING user_id, kind",
+		" INSERT INTO notifications AS n (user_id, kind, thread_id, post_id, first_number,"
+		"  actor_id, excerpt, created_at)"
+		" SELECT b.user_id, b.kind, t.id, $2, $6, $4, $5, to_timestamp($7) FROM best b, t"
+		" WHERE cairn_space_role(b.user_id, t.space_id) >= 1 ORDER BY b.user_id"
+		" ON CONFLICT (user_id, thread_id, (kind = 'mention')) WHERE read_at IS NULL"
+		" DO UPDATE SET count = n.count + 1, post_id = EXCLUDED.post_id,"
+		"  first_number = coalesce(n.first_number,"
+		"   (SELECT p.number FROM posts p WHERE p.id = n.post_id)),"
+		"  actor_id = EXCLUDED.actor_id, excerpt = EXCLUDED.excerpt,"
+		"  created_at = EXCLUDED.created_at, bump = EXCLUDED.bump"
+		" RETURNING user_id",
 		num(a, thread_id), num(a, post_id), ids, num(a, actor_id), excerpt ? excerpt : "",
 		num(a, post_number), num(a, now));
 	if (!r)
@@ -56,37 +121,74 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		PQclear(r);
 		return true;
 	}
-	PGresult *info = db_q(db,
-		"SELECT t.title, u.display_name FROM threads t, users u WHERE t.id = $1 AND u.id = $2",
-		num(a, thread_id), num(a, actor_id));
-	if (!info || PQntuples(info) != 1) {
-		PQclear(info);
-		PQclear(r);
-		return false;
-	}
-	const char *title = arena_strdup(a, db_val(info, 0, 0));
-	const char *actor = arena_strdup(a, db_val(info, 0, 1));
-	PQclear(info);
-	bool ok = true;
-	for (int i = 0; ok && i < n; i++) {
-		const char *uid = db_val(r, i, 0), *kind = db_val(r, i, 1);
-		PGresult *e = db_q(db, "SELECT email FROM users WHERE id = $1", uid);
-		ok = e && PQntuples(e) == 1;
-		if (ok) {
-			const char *what = !strcmp(kind, "mention") ? "mentioned you in"
-			                   : !strcmp(kind, "reply") ? "replied to your thread"
-			                                            : "posted in";
-			ok = outbox_put(db, a, db_val(e, 0, 0), arena_sprintf(a, "notification-%s", kind),
-			                arena_sprintf(a, "%s %s “%s”", actor, what, title),
-			                arena_sprintf(a, "%s %s “%s”:\n\n%s\n\nRead it: %s/t/%lld/p/%d\n",
-			                              actor, what, title, excerpt ? excerpt : "", origin,
-			                              (long long)thread_id, post_number),
-			                now);
-		}
-		PQclear(e);
-	}
+	buf told;
+	buf_init(&told, a, 0);
+	buf_putc(&told, '{');
+	for (int i = 0; i < n; i++)
+		buf_appendf(&told, "%s%s", i ? "," : "", db_val(r, i, 0));
+	buf_putc(&told, '}');
 	PQclear(r);
-	return ok;
+	/* Everything each of them has unread in this thread, for their message. */
+	PGresult *st = db_q(db,
+		"SELECT n.user_id, u.email, n.kind, n.count,"
+		" coalesce(n.first_number, p.number) AS first_number, au.display_name AS actor,"
+		" n.excerpt, t.title"
+		" FROM notifications n JOIN users u ON u.id = n.user_id"
+		" JOIN users au ON au.id = n.actor_id JOIN posts p ON p.id = n.post_id"
+		" JOIN threads t ON t.id = n.thread_id"
+		" WHERE n.user_id = ANY($2::bigint[]) AND n.thread_id = $1 AND n.read_at IS NULL"
+		" ORDER BY n.user_id, n.kind = 'mention' DESC",
+		num(a, thread_id), told.data);
+	if (!st)
+		return false;
+	int rows = PQntuples(st);
+	outbox_message *msgs = arena_calloc(a, (size_t)rows + 1, sizeof *msgs);
+	size_t m = 0;
+	for (int i = 0, j; i < rows; i = j) {
+		for (j = i + 1; j < rows && !strcmp(db_val(st, j, 0), db_val(st, i, 0)); j++)
+			;
+		msgs[m++] = message_of(a, st, i, j - i, thread_id, origin);
+	}
+	PQclear(st);
+	return outbox_queue(db, a, msgs, m, now);
+}
+
+bool notify_caught_up(PGconn *db, arena *a, int64_t user_id, int64_t thread_id, long long now)
+{
+	/* A notification is read once its newest post is; the thread's message
+	 * is closed once nothing of the thread is left unread (a mention may
+	 * be read while later replies are not). The statement's snapshot still
+	 * sees the rows it marks as unread, hence NOT IN done. */
+	PGresult *r = db_q(db,
+		"WITH done AS ("
+		"  UPDATE notifications n SET read_at = to_timestamp($3) FROM posts p, reads rd"
+		"  WHERE n.user_id = $1 AND n.read_at IS NULL"
+		"  AND ($2::bigint = 0 OR n.thread_id = $2) AND p.id = n.post_id"
+		"  AND rd.user_id = $1 AND rd.thread_id = n.thread_id"
+		"  AND rd.last_number >= p.number"
+		"  RETURNING n.id, n.thread_id)"
+		" SELECT 'thread:' || d.thread_id, (SELECT email FROM users WHERE id = $1)"
+		" FROM (SELECT DISTINCT thread_id FROM done) d WHERE NOT EXISTS ("
+		"  SELECT 1 FROM notifications o WHERE o.user_id = $1 AND o.thread_id = d.thread_id"
+		"  AND o.read_at IS NULL AND o.id NOT IN (SELECT id FROM done))",
+		num(a, user_id), num(a, thread_id), num(a, now));
+	if (!r)
+		return false;
+	int n = PQntuples(r);
+	const char **topics = arena_calloc(a, (size_t)n + 1, sizeof *topics);
+	for (int i = 0; i < n; i++)
+		topics[i] = arena_strdup(a, db_val(r, i, 0));
+	const char *email = n ? arena_strdup(a, db_val(r, 0, 1)) : NULL;
+	PQclear(r);
+	return n == 0 || outbox_close_topics(db, a, email, topics, (size_t)n);
+}
+
+bool notify_post_deleted(PGconn *db, arena *a, int64_t post_id)
+{
+	return db_exec(db,
+	               "WITH gone AS (DELETE FROM notifications WHERE post_id = $1 AND count = 1)"
+	               " UPDATE notifications SET excerpt = '' WHERE post_id = $1 AND count > 1",
+	               1, (const char *[]){num(a, post_id)});
 }
 
 int notify_unread_count(PGconn *db, int64_t user_id)
@@ -94,7 +196,9 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 	char u[24];
 	snprintf(u, sizeof u, "%lld", (long long)user_id);
 	/* Only what the person can still open: an enrollment may have ended, a
-	 * moderator may have hidden the thread or the post. Every signed-in page
+	 * moderator may have hidden the thread or the newest post the
+	 * notification tells of (a deleted one was dealt with when it was
+	 * deleted: notify_post_deleted). Every signed-in page
 	 * runs this, so it costs O(my unread notifications): their rows come
 	 * from the partial index of unread ones, each looks up its thread and
 	 * post by key (OFFSET 0 keeps the planner from turning that into a scan
@@ -105,8 +209,7 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 		"WITH mine AS MATERIALIZED ("
 		"  SELECT x.space_id FROM notifications n CROSS JOIN LATERAL ("
 		"   SELECT t.space_id FROM threads t, posts p WHERE t.id = n.thread_id"
-		"   AND p.id = n.post_id AND NOT t.hidden AND NOT p.hidden AND p.deleted_at IS NULL"
-		"   OFFSET 0) x"
+		"   AND p.id = n.post_id AND NOT t.hidden AND NOT p.hidden OFFSET 0) x"
 		"  WHERE n.user_id = $1 AND n.read_at IS NULL),"
 		" open AS MATERIALIZED (SELECT d.space_id FROM"
 		"  (SELECT DISTINCT space_id FROM mine OFFSET 0) d"
@@ -119,35 +222,45 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 	return n;
 }
 
+/* A page of the person's notifications, most recently active first, from
+ * the one whose bump is below `before` (0: from the top). */
 static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char *zone, int limit,
                               long long before)
 {
 	PGresult *r = db_q(db,
-		"SELECT n.id, n.kind, t.id, p.number, t.title, au.display_name, n.excerpt,"
-		" " ZONE_SQL("n.created_at", "$3") ", n.read_at IS NULL"
+		"SELECT n.bump, n.kind, n.count, t.id AS thread_id,"
+		" coalesce(n.first_number, p.number) AS number, t.title, au.display_name AS actor,"
+		" n.excerpt, n.read_at IS NULL AS unread,"
+		" " ZONE_SQL("n.created_at", "$3") " AS at"
 		" FROM notifications n JOIN threads t ON t.id = n.thread_id"
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
-		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.id < $4::bigint)"
-		" AND cairn_space_role($1, t.space_id) >= 1"
-		" AND NOT t.hidden AND NOT p.hidden AND p.deleted_at IS NULL"
-		" ORDER BY n.id DESC LIMIT $2",
+		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.bump < $4::bigint)"
+		" AND cairn_space_role($1, t.space_id) >= 1 AND NOT t.hidden AND NOT p.hidden"
+		" ORDER BY n.bump DESC LIMIT $2",
 		num(a, user_id), num(a, limit), zone, num(a, before));
 	if (!r)
 		return NULL;
+	int c_bump = PQfnumber(r, "bump"), c_kind = PQfnumber(r, "kind");
+	int c_count = PQfnumber(r, "count"), c_thread = PQfnumber(r, "thread_id");
+	int c_number = PQfnumber(r, "number"), c_title = PQfnumber(r, "title");
+	int c_actor = PQfnumber(r, "actor"), c_excerpt = PQfnumber(r, "excerpt");
+	int c_at = PQfnumber(r, "at"), c_unread = PQfnumber(r, "unread");
 	tv *list = tv_list(a);
 	for (int i = 0; i < PQntuples(r); i++) {
 		tv *o = tv_push(list, tv_obj(a));
-		const char *kind = db_val(r, i, 1);
-		tv_set_str(o, "id", arena_strdup(a, db_val(r, i, 0)));
-		tv_set_str(o, "what", !strcmp(kind, "mention") ? "mentioned you in"
-		                      : !strcmp(kind, "reply") ? "replied to" : "posted in");
-		tv_set_str(o, "thread_id", arena_strdup(a, db_val(r, i, 2)));
-		tv_set_str(o, "number", arena_strdup(a, db_val(r, i, 3)));
-		tv_set_str(o, "title", arena_strdup(a, db_val(r, i, 4)));
-		tv_set_str(o, "actor", arena_strdup(a, db_val(r, i, 5)));
-		tv_set_str(o, "excerpt", arena_strdup(a, db_val(r, i, 6)));
-		tv_set(o, "when", zone_time(a, db_val(r, i, 7), zone, zone, ZONE_SHORT));
-		tv_set_bool(o, "unread", db_val(r, i, 8)[0] == 't');
+		headline h = headline_of(a, db_val(r, i, c_kind), atol(db_val(r, i, c_count)),
+		                         arena_strdup(a, db_val(r, i, c_actor)));
+		const char *excerpt = db_val(r, i, c_excerpt);
+		tv_set_str(o, "cursor", arena_strdup(a, db_val(r, i, c_bump)));
+		tv_set_str(o, "lead", h.lead);
+		tv_set_str(o, "what", h.what);
+		tv_set_str(o, "by", *excerpt ? h.by : NULL);
+		tv_set_str(o, "thread_id", arena_strdup(a, db_val(r, i, c_thread)));
+		tv_set_str(o, "number", arena_strdup(a, db_val(r, i, c_number)));
+		tv_set_str(o, "title", arena_strdup(a, db_val(r, i, c_title)));
+		tv_set_str(o, "excerpt", *excerpt ? arena_strdup(a, excerpt) : NULL);
+		tv_set(o, "when", zone_time(a, db_val(r, i, c_at), zone, zone, ZONE_SHORT));
+		tv_set_bool(o, "unread", db_val(r, i, c_unread)[0] == 't');
 	}
 	PQclear(r);
 	return list;
@@ -192,20 +305,36 @@ static void notifications_page(request *req)
 		list->n = 50;
 	tv_set(v, "notifications", list);
 	tv_set_bool(v, "has_notifications", list->n > 0);
-	tv_set(v, "older", more ? tv_get(list->items[49], "id") : tv_null(req->a));
+	tv_set(v, "older", more ? tv_get(list->items[49], "cursor") : tv_null(req->a));
 	tv_set_str(v, "csrf", session_csrf(req));
 	http_render(req, 200, "notifications", "Notifications", v);
 }
 
+/* Mark all read: every notification, and every queued message about a
+ * thread is closed (the next post starts new ones). */
 static void notifications_read_post(request *req)
 {
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
+	arena *a = req->a;
 	PGconn *db = http_db(req);
-	if (!db || !db_exec(db, "UPDATE notifications SET read_at = to_timestamp($2)"
-	                        " WHERE user_id = $1 AND read_at IS NULL", 2,
-	                    (const char *[]){num(req->a, u->id), num(req->a, (long long)clock_now())})) {
+	bool ok = db && db_begin(db);
+	PGresult *r = ok ? db_q(db,
+		"WITH done AS (UPDATE notifications SET read_at = to_timestamp($2)"
+		"  WHERE user_id = $1 AND read_at IS NULL RETURNING thread_id)"
+		" SELECT DISTINCT 'thread:' || thread_id FROM done",
+		num(a, u->id), num(a, (long long)clock_now())) : NULL;
+	ok = r != NULL;
+	int n = ok ? PQntuples(r) : 0;
+	const char **topics = arena_calloc(a, (size_t)n + 1, sizeof *topics);
+	for (int i = 0; i < n; i++)
+		topics[i] = arena_strdup(a, db_val(r, i, 0));
+	PQclear(r);
+	ok = ok && outbox_close_topics(db, a, u->email, topics, (size_t)n) && db_commit(db);
+	if (!ok) {
+		if (db)
+			db_rollback(db);
 		http_db_error(req);
 		return;
 	}

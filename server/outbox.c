@@ -92,28 +92,75 @@ static char *make_ad(arena *a, const char *to, const char *kind, const char *sub
 	return ad;
 }
 
-bool outbox_put(PGconn *db, arena *a, const char *to, const char *kind, const char *subject,
-                const char *body, int64_t now)
+/* The sealed body of one message, as a bytea parameter. The associated
+ * data binds it to its recipient, kind and subject. */
+static const char *seal(arena *a, const outbox_message *m)
 {
-	if (!outbox_key)
-		fatal("outbox: used before outbox_init");
-	size_t n = strlen(body), ad_len;
+	size_t n = strlen(m->body), ad_len;
 	size_t sealed_len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n +
 	                    crypto_aead_xchacha20poly1305_ietf_ABYTES;
 	unsigned char *sealed = arena_alloc(a, sealed_len);
 	randombytes_buf(sealed, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-	char *ad = make_ad(a, to, kind, subject, &ad_len);
+	char *ad = make_ad(a, m->to, m->kind, m->subject, &ad_len);
 	unsigned long long clen = 0;
 	crypto_aead_xchacha20poly1305_ietf_encrypt(
 		sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
-		(const unsigned char *)body, n, (const unsigned char *)ad, ad_len, NULL, sealed,
+		(const unsigned char *)m->body, n, (const unsigned char *)ad, ad_len, NULL, sealed,
 		outbox_key);
-	const char *when = arena_sprintf(a, "%lld", (long long)now);
+	return db_bytea_param(a, sealed, sealed_len);
+}
+
+bool outbox_queue(PGconn *db, arena *a, const outbox_message *m, size_t n, int64_t now)
+{
+	if (!outbox_key)
+		fatal("outbox: used before outbox_init");
+	if (n == 0)
+		return true;
+	const char **to = arena_calloc(a, 5 * n, sizeof *to);
+	const char **kind = to + n, **subject = to + 2 * n, **body = to + 3 * n,
+		   **topic = to + 4 * n;
+	for (size_t i = 0; i < n; i++) {
+		to[i] = m[i].to;
+		kind[i] = m[i].kind;
+		subject[i] = m[i].subject;
+		body[i] = seal(a, &m[i]);
+		topic[i] = m[i].topic;
+	}
+	const char *params[] = {
+		db_text_array_param(a, to, n),      db_text_array_param(a, kind, n),
+		db_text_array_param(a, subject, n), db_text_array_param(a, body, n),
+		db_text_array_param(a, topic, n),   arena_sprintf(a, "%lld", (long long)now),
+	};
+	/* The conflict target is the partial unique index of open topics
+	 * (sql/010): a message without a topic never conflicts. */
 	return db_exec(db,
-	               "INSERT INTO outbox (to_email, kind, subject, body, created_at)"
-	               " VALUES ($1, $2, $3, $4, to_timestamp($5))",
-	               5, (const char *[]){to, kind, subject, db_bytea_param(a, sealed, sealed_len),
-	                                   when});
+		"INSERT INTO outbox (to_email, kind, subject, body, open_topic, created_at)"
+		" SELECT x.to_email, x.kind, x.subject, x.body, x.topic, to_timestamp($6)"
+		" FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[])"
+		"  AS x(to_email, kind, subject, body, topic)"
+		" ON CONFLICT (to_email, open_topic)"
+		"  WHERE open_topic IS NOT NULL AND sent_at IS NULL"
+		" DO UPDATE SET kind = EXCLUDED.kind, subject = EXCLUDED.subject,"
+		"  body = EXCLUDED.body, updated_at = EXCLUDED.created_at",
+		6, params);
+}
+
+bool outbox_put(PGconn *db, arena *a, const char *to, const char *kind, const char *subject,
+                const char *body, int64_t now)
+{
+	outbox_message m = {.to = to, .kind = kind, .subject = subject, .body = body};
+	return outbox_queue(db, a, &m, 1, now);
+}
+
+bool outbox_close_topics(PGconn *db, arena *a, const char *to, const char *const *topics,
+                         size_t n)
+{
+	if (n == 0)
+		return true;
+	return db_exec(db,
+	               "UPDATE outbox SET open_topic = NULL WHERE to_email = $1"
+	               " AND open_topic = ANY($2::text[]) AND sent_at IS NULL",
+	               2, (const char *[]){to, db_text_array_param(a, topics, n)});
 }
 
 char *outbox_open_body(arena *a, const unsigned char *sealed, size_t len, const char *to,

@@ -1,7 +1,11 @@
 /*
- * notify.h - notifications: someone mentioned you, replied to your thread,
- * or posted in a thread you follow. Each one is also an outbox message for
- * the email delivery that comes later.
+ * notify.h - notifications: someone mentioned you, replied in your thread,
+ * or posted in a thread you follow. They coalesce: while unread, a person
+ * has at most one notification per thread for new posts ("5 new replies in
+ * ...") and one for mentions of them, each keeping its count; a new post
+ * updates it and moves it to the top. Each person also has at most one
+ * queued outbox message per thread (kept up to date by later posts) until
+ * they read the thread, for the email delivery that comes later.
  */
 #ifndef CAIRN_NOTIFY_H
 #define CAIRN_NOTIFY_H
@@ -13,14 +17,30 @@
 
 void notify_routes(router *r);
 
-/* Notify everyone a new post concerns, inside the caller's transaction:
- * the mentioned (mentions: user ids that can read the thread), the thread's
- * author (a reply), and followers. One notification per person per post,
- * the strongest reason winning (mention > reply > follow); never the actor.
- * origin is the site's URL for links in the messages. */
+/* Tell everyone a new post concerns, inside the caller's transaction: the
+ * mentioned (mentioned: user ids that can read the thread) and the thread's
+ * followers (its author among them unless they unfollowed). Each post counts
+ * once per person, in their mention notification if it mentions them, else
+ * in their new-posts one; never the actor's, nor anyone who cannot read the
+ * thread. Each person's queued message about the thread is written or
+ * rewritten to match their unread notifications of it. origin is the site's
+ * URL for links in the messages. Safe against concurrent posts: one unread
+ * notification per person, thread and reason is enforced by a unique index. */
 bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int post_number,
                  int64_t actor_id, const int64_t *mentioned, size_t mention_count,
                  const char *excerpt, const char *origin, long long now);
+
+/* The person's reading state (the reads table) has moved: mark read their
+ * notifications of thread_id (0: of every thread) whose newest post they
+ * have now read, and close the queued message of each thread left with
+ * nothing unread, so that the next post starts a new notification and a
+ * new message. Call after writing reads, in the same transaction. */
+bool notify_caught_up(PGconn *db, arena *a, int64_t user_id, int64_t thread_id, long long now);
+
+/* A post was deleted by its author, inside the caller's transaction: a
+ * notification of that post alone goes; one that counts more posts keeps
+ * its count and loses the deleted post's excerpt. */
+bool notify_post_deleted(PGconn *db, arena *a, int64_t post_id);
 
 /* Unread notifications for the header badge; -1 on a DB error. */
 int notify_unread_count(PGconn *db, int64_t user_id);

@@ -23,9 +23,31 @@
  * Call once at start. false (with a message) if it cannot be read or made. */
 bool outbox_init(const char *path);
 
-/* Queue a message inside the caller's transaction. */
+/* Queue a message inside the caller's transaction: always a new row. */
 bool outbox_put(PGconn *db, arena *a, const char *to, const char *kind, const char *subject,
                 const char *body, int64_t now);
+
+/* A message for outbox_queue. */
+typedef struct outbox_message {
+	const char *to, *kind, *subject, *body;
+	/* NULL: a message of its own. Otherwise the message replaces (kind,
+	 * subject and body; updated_at = now) the queued, unsent message to the
+	 * same address whose topic is still open, if there is one, instead of
+	 * adding a row: one message about a thread however many posts arrive
+	 * before the recipient reads it. */
+	const char *topic;
+} outbox_message;
+
+/* Queue n messages inside the caller's transaction, in one statement. At
+ * most one message per (to, topic) in one call. Concurrent callers with the
+ * same (to, topic) end with one row (a unique index decides). */
+bool outbox_queue(PGconn *db, arena *a, const outbox_message *m, size_t n, int64_t now);
+
+/* Close the open topics[0..n-1] of the messages queued to `to`: the next
+ * message with such a topic starts a new row. Sending a message closes its
+ * topic too. */
+bool outbox_close_topics(PGconn *db, arena *a, const char *to, const char *const *topics,
+                         size_t n);
 
 /* Open a sealed body read from the outbox (NULL if it does not open). */
 char *outbox_open_body(arena *a, const unsigned char *sealed, size_t len, const char *to,

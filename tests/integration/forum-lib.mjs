@@ -299,10 +299,15 @@ export function searchResults(html) {
     .map((m) => ({ thread: m[1], number: Number(m[2]), title: textOf(m[3]), snippet: m[4] }));
 }
 
-/** Notifications (page or home): [{ unread, actor, what, thread, number, title, excerpt }]. */
+/**
+ * Notifications (page or home), in page order: [{ unread, lead, what, thread, number, title,
+ * excerptHtml }]. lead and what are the words before the title: "Priya Shah" "mentioned you
+ * in", "3 mentions" "of you in", "5 new replies" "in"; number is the post the link opens;
+ * excerptHtml (page only) is "Writer: excerpt" where the lead does not name the writer.
+ */
 export function notificationsOn(html) {
   return [...html.matchAll(/<li( class="unread")?>\s*<p>(?:<span class="tag tag-open">new<\/span> )?<strong>([^<]*)<\/strong> ([^<]*) <a href="\/t\/(\d+)\/p\/(\d+)">([^<]*)<\/a>[\s\S]*?<\/p>(?:\s*<p class="muted excerpt">([\s\S]*?)<\/p>)?\s*<\/li>/g)]
-    .map((m) => ({ unread: Boolean(m[1]), actor: textOf(m[2]), what: m[3], thread: m[4],
+    .map((m) => ({ unread: Boolean(m[1]), lead: textOf(m[2]), what: m[3], thread: m[4],
       number: Number(m[5]), title: textOf(m[6]), excerptHtml: m[7] ?? null }));
 }
 

@@ -233,8 +233,8 @@ test('delete your own post: a placeholder stays, replies keep their numbers, the
   assert.equal(await reply(lee.jar, t, 'A reply after it.'), 3);
   const pid2 = await postId(t, 2);
   const pid3 = await postId(t, 3);
-  assert.equal(await countOf('SELECT count(*) FROM notifications WHERE post_id = $1', [pid2]), 1,
-    'priya was told about the reply');
+  assert.equal(await sql('SELECT count || \':\' || first_number FROM notifications WHERE user_id = $1 AND thread_id = $2',
+    [priya.id, t]), '2:2', 'priya was told of both replies, in one notification');
   assert.equal(searchResults((await page(`/search?q=${word}`, sam.jar)).body).length, 1, 'searchable before');
 
   // Not someone else's, not a moderator's.
@@ -252,8 +252,8 @@ test('delete your own post: a placeholder stays, replies keep their numbers, the
                           FROM posts WHERE id = $1`, [pid2]), 't||||');
   assert.equal(await sql('SELECT body_src FROM post_revisions WHERE post_id = $1', [pid2]),
     `Something I regret: ${word}.`, 'the text is kept as a revision (for moderators)');
-  assert.equal(await countOf('SELECT count(*) FROM notifications WHERE post_id = $1', [pid2]), 0,
-    'its notifications are withdrawn');
+  assert.equal(await countOf("SELECT count(*) FROM notifications WHERE post_id = $1 OR excerpt LIKE '%' || $2 || '%'", [pid2, word]), 0,
+    'its text is in no notification (notify.test.mjs deletes the post a notification shows)');
 
   const posts = postsOn((await page(`/t/${t}`, lee.jar)).body);
   assert.deepEqual([...posts.keys()], [1, 2, 3], 'replies keep their numbers');
@@ -788,6 +788,7 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
   const outboxBefore = await countOf("SELECT count(*) FROM outbox WHERE to_email = $1 AND kind = 'notification-reply'", [samEmail]);
   const words = [];
   const numbers = [];
+  const samNotes = [];   // sam's notification of each reply, read before the next (one each)
   for (const [what, payload] of PAYLOADS) {
     const word = `zq${uniq()}`;
     words.push(word);
@@ -798,6 +799,9 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
     assertInert(previewOf(pv.body), `${what} (reply preview)`, { textMayHold: true });
     await assertUnchanged(before0, `${what}: a preview`);
     numbers.push(await reply(priya.jar, th, body));
+    // sam reads his notification of it, then the thread: the next reply is a new one.
+    samNotes.push(notificationsOn((await page('/notifications', sam.jar)).body).find((x) => x.thread === th && x.unread));
+    await page(`/t/${th}`, sam.jar);
   }
   // A new-thread preview and an edit preview of all of them at once.
   const all = PAYLOADS.map(([, p]) => p).join('\n\n');
@@ -849,11 +853,10 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
   // Notifications: sam is told of every reply to his thread.
   await t.test('notifications and their outbox messages', async () => {
     const outboxAfter = await countOf("SELECT count(*) FROM outbox WHERE to_email = $1 AND kind = 'notification-reply'", [samEmail]);
-    assert.equal(outboxAfter - outboxBefore, PAYLOADS.length, 'one outbox message per reply');
-    const list = notificationsOn((await page('/notifications', sam.jar)).body);
+    assert.equal(outboxAfter - outboxBefore, PAYLOADS.length, 'one outbox message per reply read in between');
     for (let i = 0; i < PAYLOADS.length; i++) {
-      const n = list.find((x) => x.thread === th && x.number === numbers[i]);
-      assert.ok(n, `${PAYLOADS[i][0]}: a notification`);
+      const n = samNotes[i];
+      assert.ok(n && n.number === numbers[i], `${PAYLOADS[i][0]}: a notification`);
       assertInert(n.excerptHtml, `${PAYLOADS[i][0]} (notification excerpt)`, { allowed: [], textMayHold: true });
       assert.equal(n.title, title, 'the thread title is shown as text');
     }
@@ -874,10 +877,18 @@ test('Markdown safety: inert in the post, its preview, its search snippet and it
 // ---------------------------------------------------------------------------------------
 test('mentions and notifications: who is told, the badge, the outbox, mark all read', async () => {
   const { priya, sam, lee, amara, elsewhere } = P;
-  const notes = async (who, th) => (await sql(`SELECT string_agg(p.number || ':' || n.kind, ',' ORDER BY p.number)
+  // A person's notifications of a thread, oldest first: "first-newest:kind×count", "(read)"
+  // once read. Posts of one open run (until read) coalesce into one notification.
+  const notes = async (who, th) => (await sql(`SELECT string_agg(coalesce(n.first_number, p.number) || '-' || p.number || ':'
+                                                || n.kind || '×' || n.count || CASE WHEN n.read_at IS NULL THEN '' ELSE ' (read)' END,
+                                                ',' ORDER BY n.id)
                                               FROM notifications n JOIN posts p ON p.id = n.post_id
                                               WHERE n.user_id = $1 AND n.thread_id = $2`, [who.id, th])) || '';
   const outbox = (who, kind) => countOf('SELECT count(*) FROM outbox WHERE to_email = $1 AND kind = $2', [who.email, kind]);
+  const start = await sql('SELECT coalesce(max(id), 0) FROM outbox');
+  // The messages queued to someone since the test began: "kind|subject|topic open?".
+  const messages = async (who) => (await sql(`SELECT string_agg(kind || '|' || subject || '|' || (open_topic IS NOT NULL), E'\n' ORDER BY id)
+                                              FROM outbox WHERE to_email = $1 AND id > $2`, [who.email, start])) || '';
 
   let r = await act(sam.jar, '/notifications/read');
   assert.equal(r.status, 303);
@@ -901,7 +912,7 @@ test('mentions and notifications: who is told, the badge, the outbox, mark all r
   assert.equal(await sql(`SELECT string_agg(u.handle, ',' ORDER BY u.handle) FROM mentions m
                           JOIN users u ON u.id = m.user_id WHERE m.post_id = $1`, [pid]), 'priya,sam');
 
-  assert.equal(await notes(sam, th), '1:mention');
+  assert.equal(await notes(sam, th), '1-1:mention×1');
   for (const who of [elsewhere, lee, amara, priya]) {
     assert.equal(await notes(who, th), '', `${who.handle} is not told`);
   }
@@ -913,38 +924,53 @@ test('mentions and notifications: who is told, the badge, the outbox, mark all r
 
   assert.equal(await badgeOf(sam.jar), 1, 'the header badge shows one unread notification');
   const list = notificationsOn((await page('/notifications', sam.jar)).body);
-  assert.deepEqual({ ...list[0], excerptHtml: undefined }, { unread: true, actor: priya.name, what: 'mentioned you in',
+  assert.deepEqual({ ...list[0], excerptHtml: undefined }, { unread: true, lead: priya.name, what: 'mentioned you in',
     thread: th, number: 1, title, excerptHtml: undefined });
   assert.match(textOf(list[0].excerptHtml), /^Thoughts, @sam\? And @/);
 
-  // Replies tell the thread's author; followers hear of new posts; nobody of their own.
+  // Replies tell the thread's author (who follows it); followers hear of new posts; nobody
+  // of their own. Until read, one notification per thread counts the posts.
   assert.equal((await act(lee.jar, `/t/${th}/follow`)).status, 303);
   await reply(amara.jar, th, 'A reply from amara.');
-  assert.equal(await notes(priya, th), '2:reply', 'the author is told of a reply');
-  assert.equal(await notes(lee, th), '2:follow', 'a follower is told');
+  assert.equal(await notes(priya, th), '2-2:reply×1', 'the author is told of a reply');
+  assert.equal(await notes(lee, th), '2-2:follow×1', 'a follower is told');
   assert.equal(await notes(amara, th), '', 'not the writer');
-  assert.equal(await notes(sam, th), '1:mention', 'sam follows nothing here');
+  assert.equal(await notes(sam, th), '1-1:mention×1', 'sam follows nothing here');
   await reply(priya.jar, th, 'Replying to myself, @priya.');
-  assert.equal(await notes(priya, th), '2:reply', 'nobody is told of their own post, even mentioning themself');
-  assert.equal(await notes(lee, th), '2:follow,3:follow');
+  assert.equal(await notes(priya, th), '2-2:reply×1 (read)',
+    'nobody is told of their own post, even mentioning themself; replying, priya read the thread');
+  assert.equal(await notes(lee, th), '2-3:follow×2', 'one notification counts both posts');
   assert.equal((await act(lee.jar, `/t/${th}/follow`)).status, 303, 'lee stops following');
   await reply(amara.jar, th, 'Another one, @lee.');
-  assert.equal(await notes(lee, th), '2:follow,3:follow,4:mention', 'unfollowed: only a mention reaches lee');
-  assert.equal(await notes(priya, th), '2:reply,4:reply');
-  assert.ok(await outbox(priya, 'notification-reply') >= 2);
-  assert.ok(await outbox(lee, 'notification-follow') >= 2);
+  assert.equal(await notes(lee, th), '2-3:follow×2,4-4:mention×1',
+    'unfollowed: only a mention reaches lee, as a notification of its own');
+  assert.equal(await notes(priya, th), '2-2:reply×1 (read),4-4:reply×1', 'after reading, a new one');
+  // One message per person per thread while it is unread: lee's is rewritten by the mention.
+  assert.equal(await messages(lee), `notification-mention|${amara.name} mentioned you in “${title}”|true`);
+  assert.equal(await messages(priya), `notification-reply|1 new reply in “${title}”|false\n`
+    + `notification-reply|1 new reply in “${title}”|true`, 'priya read the thread in between');
+  assert.equal(await messages(amara), '');
+  const lees = await page('/notifications', lee.jar);
+  const leeNotes = notificationsOn(lees.body).filter((x) => x.thread === th);
+  assert.deepEqual(leeNotes.map((x) => [x.lead, x.what, x.number]),
+    [[amara.name, 'mentioned you in', 4], ['2 new replies', 'in', 2]], 'newest first');
+  assert.equal(textOf(leeNotes[1].excerptHtml), `${priya.name}: Replying to myself, @priya.`, 'the latest post\'s writer and excerpt');
 
-  // Mark all read clears the badge; opening the thread reads its notifications too.
+  // Mark all read clears the badge and closes the messages; opening the thread reads its
+  // notifications too.
   assert.ok(await badgeOf(sam.jar) >= 1);
   r = await act(sam.jar, '/notifications/read');
   assert.equal(r.status, 303);
   assert.equal(await badgeOf(sam.jar), 0, '"mark all read" clears the badge');
   assert.equal(await countOf('SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL', [sam.id]), 0);
   assert.ok(notificationsOn((await page('/notifications', sam.jar)).body).every((x) => !x.unread));
+  assert.equal(await countOf('SELECT count(*) FROM outbox WHERE to_email = $1 AND open_topic IS NOT NULL', [sam.email]), 0);
   const unreadFor = (who) => countOf('SELECT count(*) FROM notifications WHERE user_id = $1 AND thread_id = $2 AND read_at IS NULL', [who.id, th]);
-  assert.equal(await unreadFor(priya), 2);
+  assert.equal(await unreadFor(priya), 1);
   await page(`/t/${th}`, priya.jar);
   assert.equal(await unreadFor(priya), 0, 'reading the thread reads its notifications');
+  assert.equal(await messages(priya), `notification-reply|1 new reply in “${title}”|false\n`
+    + `notification-reply|1 new reply in “${title}”|false`, 'and closes her message about it');
 });
 
 // ---------------------------------------------------------------------------------------
