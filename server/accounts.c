@@ -1007,38 +1007,99 @@ static void admin_user_reset_post(request *req)
 	admin_users_view(req, 201, link, name);
 }
 
+/* One page of the outbox, newest first, all kinds or one. Keyset pages
+ * (?before=<id>): each page costs the same however long the outbox has
+ * grown. The kinds offered are those in the outbox, read by skipping
+ * through the (kind, id) index from one kind to the next. */
+#define OUTBOX_PER_PAGE 50
+
 static void admin_outbox_page(request *req)
 {
 	if (!authz_require_admin(req))
 		return;
 	arena *a = req->a;
+	long long before = 0;
+	if (http_query(req, "before") &&
+	    !form_get_int(&req->query, "before", 1, 9000000000000000000LL, &before)) {
+		http_error(req, 400, "That page of the outbox does not exist: “before” must be a "
+		                     "message number.");
+		return;
+	}
+	const char *kind = http_query(req, "kind");
+	if (kind && !*kind)
+		kind = NULL;
 	PGconn *db = http_db(req);
 	const char *zone = session_user(req)->time_zone;
-	PGresult *r = db ? db_q(db,
-		"SELECT to_email, kind, subject, body, " ZONE_SQL("created_at", "$1") ","
-		" sent_at IS NOT NULL FROM outbox ORDER BY id DESC LIMIT 100", zone) : NULL;
+	PGresult *kinds = db ? db_q0(db,
+		"WITH RECURSIVE k AS (SELECT min(kind) AS kind FROM outbox"
+		" UNION ALL SELECT (SELECT min(o.kind) FROM outbox o WHERE o.kind > k.kind)"
+		" FROM k WHERE k.kind IS NOT NULL)"
+		" SELECT kind FROM k WHERE kind IS NOT NULL") : NULL;
+	bool known = !kind;
+	for (int i = 0; kinds && !known && i < PQntuples(kinds); i++)
+		known = !strcmp(db_val(kinds, i, 0), kind);
+	if (kinds && !known) {
+		PQclear(kinds);
+		http_error(req, 400, "The outbox holds no messages of that kind.");
+		return;
+	}
+	const char *b = arena_sprintf(a, "%lld", before), *limit = "51";
+#define OUTBOX_COLUMNS(z) \
+	"SELECT id, to_email, kind, subject, body," \
+	" " ZONE_SQL("created_at", z) " AS created," \
+	" " ZONE_SQL("updated_at", z) " AS updated," \
+	" sent_at IS NOT NULL AS sent FROM outbox"
+	PGresult *r = !kinds ? NULL
+		: kind ? db_q(db, OUTBOX_COLUMNS("$4") " WHERE kind = $1"
+		                  " AND ($2::bigint = 0 OR id < $2) ORDER BY id DESC LIMIT $3",
+		              kind, b, limit, zone)
+		       : db_q(db, OUTBOX_COLUMNS("$3") " WHERE $1::bigint = 0 OR id < $1"
+		                  " ORDER BY id DESC LIMIT $2", b, limit, zone);
+#undef OUTBOX_COLUMNS
 	if (!r) {
+		PQclear(kinds);
 		http_db_error(req);
 		return;
 	}
 	tv *v = tv_obj(a);
+	tv *kl = tv_set(v, "kinds", tv_list(a));
+	for (int i = 0; i < PQntuples(kinds); i++) {
+		tv *o = tv_push(kl, tv_obj(a));
+		const char *k = arena_strdup(a, db_val(kinds, i, 0));
+		tv_set_str(o, "kind", k);
+		tv_set_bool(o, "selected", kind && !strcmp(k, kind));
+	}
+	PQclear(kinds);
+	int c_id = PQfnumber(r, "id"), c_to = PQfnumber(r, "to_email");
+	int c_kind = PQfnumber(r, "kind");
+	int c_subject = PQfnumber(r, "subject"), c_body = PQfnumber(r, "body");
+	int c_created = PQfnumber(r, "created"), c_updated = PQfnumber(r, "updated");
+	int c_sent = PQfnumber(r, "sent");
+	int n = PQntuples(r);
+	bool more = n > OUTBOX_PER_PAGE;
+	if (more)
+		n = OUTBOX_PER_PAGE;
 	tv *list = tv_set(v, "messages", tv_list(a));
-	for (int i = 0; i < PQntuples(r); i++) {
+	for (int i = 0; i < n; i++) {
 		tv *o = tv_push(list, tv_obj(a));
-		const char *to = arena_strdup(a, db_val(r, i, 0));
-		const char *kind = arena_strdup(a, db_val(r, i, 1));
-		const char *subject = arena_strdup(a, db_val(r, i, 2));
+		const char *to = arena_strdup(a, db_val(r, i, c_to));
+		const char *k = arena_strdup(a, db_val(r, i, c_kind));
+		const char *subject = arena_strdup(a, db_val(r, i, c_subject));
 		size_t len = 0;
-		unsigned char *sealed = db_bytea(a, r, i, 3, &len);
-		const char *body = sealed ? outbox_open_body(a, sealed, len, to, kind, subject) : NULL;
+		unsigned char *sealed = db_bytea(a, r, i, c_body, &len);
+		const char *body = sealed ? outbox_open_body(a, sealed, len, to, k, subject) : NULL;
 		tv_set_str(o, "to", to);
-		tv_set_str(o, "kind", kind);
+		tv_set_str(o, "kind", k);
 		tv_set_str(o, "subject", subject);
 		tv_set_str(o, "body", body ? body : "(this message was sealed with another key)");
-		tv_set(o, "created", zone_time(a, db_val(r, i, 4), zone, zone, ZONE_FULL));
-		tv_set_bool(o, "sent", db_val(r, i, 5)[0] == 't');
+		tv_set(o, "created", zone_time(a, db_val(r, i, c_created), zone, zone, ZONE_FULL));
+		tv_set(o, "updated", zone_time(a, db_val(r, i, c_updated), zone, zone, ZONE_FULL));
+		tv_set_bool(o, "sent", db_val(r, i, c_sent)[0] == 't');
 	}
-	tv_set_bool(v, "has_messages", PQntuples(r) > 0);
+	tv_set_bool(v, "has_messages", n > 0);
+	tv_set_str(v, "kind", kind);
+	tv_set_bool(v, "paged", before > 0);
+	tv_set(v, "older", more ? tv_str(a, arena_strdup(a, db_val(r, n - 1, c_id))) : tv_null(a));
 	PQclear(r);
 	req->no_store = true;
 	http_render(req, 200, "admin_outbox", "Outbox", v);

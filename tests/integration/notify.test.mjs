@@ -305,3 +305,55 @@ test('replies at the same time: still one notification and one message per perso
                             VALUES ($1, 'reply', $2, $3, $4, 'x', now())`, [f1.id, th, p, writers[0].id]),
   /notifications_open/, 'reply and follow are one reason: new posts');
 });
+
+// ---------------------------------------------------------------------------------------
+test('admin outbox: pages by keyset, filters by kind (the kinds in the outbox)', async () => {
+  const kind = `test-page-${uniq()}`;
+  kinds.push(kind);
+  // 120 messages of a kind of their own (bodies that do not open: the page says so).
+  await sql(`INSERT INTO outbox (to_email, kind, subject, body, created_at)
+             SELECT 'pager' || g || '@example.test', $1, 'Message ' || g, '\\x00'::bytea, now()
+               FROM generate_series(1, 120) g`, [kind]);
+  const ids = (await sql('SELECT id FROM outbox WHERE kind = $1 ORDER BY id DESC', [kind])).split('\n').map(Number);
+  const allKinds = (await sql('SELECT DISTINCT kind FROM outbox ORDER BY kind')).split('\n');
+
+  // The first page: every kind offered (from the data), none selected; 50 newest messages.
+  let r = outboxPage((await page('/admin/outbox', admin.jar)).body);
+  assert.ok(r.options, 'a select of kinds');
+  assert.deepEqual(r.options.map((o) => o.value), ['', ...allKinds], 'all kinds, then each kind in the outbox');
+  assert.ok(r.options.every((o) => !o.selected));
+  assert.equal(r.messages.length, 50);
+  assert.ok(r.older && !r.newest);
+
+  // One kind, page by page: no gaps, no repeats, newest first; the select keeps the kind.
+  const seen = [];
+  let path = `/admin/outbox?kind=${kind}`;
+  let pages = 0;
+  while (path) {
+    const res = await page(path, admin.jar);
+    r = outboxPage(res.body);
+    pages++;
+    assert.deepEqual(r.options.filter((o) => o.selected).map((o) => o.value), [kind], `${path}: the kind stays selected`);
+    assert.ok(r.messages.every((m) => m.kind === kind), `${path}: only that kind`);
+    assert.ok(r.messages.every((m) => m.body === '(this message was sealed with another key)'));
+    assert.equal(r.newest, pages > 1, 'a way back to the newest from later pages');
+    seen.push(...r.messages.map((m) => Number(/^Message (\d+)$/.exec(m.subject)[1])));
+    if (r.older) assert.match(r.older, new RegExp(`^/admin/outbox\\?kind=${kind}&before=\\d+$`));
+    path = r.older;
+  }
+  assert.equal(pages, 3);
+  assert.deepEqual(seen, Array.from({ length: 120 }, (_, i) => 120 - i), 'all 120, newest first, each once');
+  // The cursor is the last message's id: the page after it starts just below.
+  r = outboxPage((await page(`/admin/outbox?kind=${kind}&before=${ids[49]}`, admin.jar)).body);
+  assert.equal(r.messages[0].subject, `Message ${120 - 50}`);
+
+  // Bad inputs: a clear 400, not a 500 or an empty page that looks like "nothing".
+  for (const [q, words] of [[`?before=abc`, /must be a message number/], [`?kind=${kind}&before=-3`, /must be a message number/],
+    [`?kind=no-such-kind`, /no messages of that kind/]]) {
+    const res = await page(`/admin/outbox${q}`, admin.jar, 400);
+    assert.match(textOf(res.body), words, q);
+  }
+  // Not for learners.
+  const learner = await someone('nl');
+  assert.equal((await get(`/admin/outbox?kind=${kind}`, { jar: learner.jar })).status, 403);
+});
