@@ -1,5 +1,6 @@
 // The account pages in a real browser, at desktop (1280) and phone (390) widths: the
-// administrator signs in and creates an invitation; in a second browser context the
+// administrator signs in, creates an invitation and finds it in the outbox (filtered by
+// kind); in a second browser context the
 // invited person opens the link, fills in the sign-up form (once wrongly, to see the error
 // state), sees and saves the recovery code, signs out, signs in again and changes the
 // password. Every page visited is checked with axe-core and screenshotted into
@@ -112,6 +113,16 @@ for (const width of ['desktop', 'phone']) {
           assert.match(link, new RegExp(`^${BASE_URL}/invite\\?token=[A-Za-z0-9_-]{43}$`));
           await visible(page.getByRole('cell', { name: email, exact: true }));
           await checkPage(page, t, known, 'admin-invite-created', width);
+          // The invitation is in the outbox; the filter by kind is a plain GET form.
+          res = await page.goto(url('/admin/outbox'));
+          assert.equal(res.status(), 200);
+          await visible(page.getByRole('heading', { level: 1, name: 'Outbox' }));
+          await checkPage(page, t, known, 'admin-outbox', width);
+          await page.getByLabel('Kind').selectOption('invite');
+          await Promise.all([page.waitForURL((u) => u.pathname === '/admin/outbox' && u.searchParams.get('kind') === 'invite'),
+            page.getByRole('button', { name: 'Show' }).click()]);
+          await visible(page.getByText(`to ${email}`));
+          await checkPage(page, t, known, 'admin-outbox-invite', width);
 
           // --- the invited person, in another browser context ---------------------------
           page = person.page;
