@@ -53,3 +53,13 @@ UPDATE notifications n SET read_at = p.created_at + interval '30 minutes'
   FROM posts p, reads r
  WHERE p.id = n.post_id AND r.user_id = n.user_id AND r.thread_id = n.thread_id
    AND p.number <= r.last_number AND n.read_at IS NULL;
+
+-- Reading a thread also closes the reader's queued message about it, so the
+-- next post starts a new one (server/notify.c, notify_caught_up): the same
+-- for the threads read above.
+UPDATE outbox o SET open_topic = NULL
+  FROM users u
+ WHERE o.to_email = u.email AND o.open_topic IS NOT NULL AND o.sent_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM notifications n
+                    WHERE n.user_id = u.id AND n.read_at IS NULL
+                      AND o.open_topic = 'thread:' || n.thread_id);
