@@ -17,20 +17,10 @@ user *authz_require_user(request *req)
 	if (u)
 		return u;
 	if (!strcmp(req->method, "GET") || req->head) {
-		char *enc = arena_alloc(req->a, 3 * strlen(req->path) + 1), *o = enc;
-		for (const unsigned char *p = (const unsigned char *)req->path; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || strchr("/-_.~", *p)) {
-				*o++ = (char)*p;
-			} else {
-				static const char hex[] = "0123456789ABCDEF";
-				*o++ = '%';
-				*o++ = hex[*p >> 4];
-				*o++ = hex[*p & 15];
-			}
-		}
-		*o = '\0';
-		http_redirect(req, arena_sprintf(req->a, "/signin?next=%s", enc));
+		/* The query comes along: a page like /team-invite?token=... is
+		 * nothing without it. */
+		const char *back = http_return_path(req);
+		http_redirect(req, back ? arena_sprintf(req->a, "/signin?next=%s", back) : "/signin");
 	} else {
 		http_error(req, 403, "Please sign in first.");
 	}

@@ -345,6 +345,37 @@ bool http_local_path(const char *p)
 	return true;
 }
 
+const char *http_query_escape(arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *out = arena_alloc(a, 3 * strlen(s) + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-_.~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+const char *http_return_path(request *req)
+{
+	if ((strcmp(req->method, "GET") && !req->head) || !strcmp(req->path, "/"))
+		return NULL;
+	const char *target = req->query_string && *req->query_string
+	                         ? arena_sprintf(req->a, "%s?%s", req->path, req->query_string)
+	                         : req->path;
+	/* Longer than sign-in would accept back (http_local_path): go home. */
+	if (!http_local_path(target))
+		return NULL;
+	return http_query_escape(req->a, target);
+}
+
 void http_redirect(request *req, const char *location)
 {
 	/* Only local paths: an open redirect would let links on Cairn lead
@@ -392,8 +423,10 @@ static bool render_page(request *req, const char *name, const char *title, tv *v
 	tv_set_str(layout, "path", req->path);
 	if (req->app->decorate_layout)
 		req->app->decorate_layout(req, layout);
-	else
+	else {
 		tv_set(layout, "user", tv_null(a));
+		tv_set_str(layout, "signin_href", "/signin");
+	}
 	buf_clear(&req->out);
 	if (!tpl_render(req->templates, "layout", layout, &req->out, flags, &err)) {
 		log_error("http: rendering layout for %s: %s", name, err.message);
@@ -658,6 +691,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 		http_error(&req, 400, "The address is not valid text.");
 		goto send;
 	}
+	req.query_string = qs ? arena_strdup(req.a, qs) : NULL;
 	if (qs && form_parse_urlencoded(req.a, qs, strlen(qs), &req.query) != FORM_OK) {
 		http_error(&req, 400, "The address holds a malformed query.");
 		goto send;

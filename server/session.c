@@ -226,6 +226,18 @@ void session_decorate_layout(request *req, tv *layout)
 	user *u = session_user(req);
 	if (!u) {
 		tv_set(layout, "user", tv_null(req->a));
+		/* Signing in from the header comes back to this page (a team
+		 * invitation, a thread someone sent), not to the home page. On the
+		 * sign-in page itself the link keeps the page's own way back. */
+		const char *back = http_return_path(req);
+		if (!strcmp(req->path, "/signin")) {
+			const char *next = http_query(req, "next");
+			if (!next)
+				next = http_form(req, "next");
+			back = http_local_path(next) ? http_query_escape(req->a, next) : NULL;
+		}
+		tv_set_str(layout, "signin_href",
+		           back ? arena_sprintf(req->a, "/signin?next=%s", back) : "/signin");
 		return;
 	}
 	tv *uv = tv_set(layout, "user", tv_obj(req->a));

@@ -922,7 +922,9 @@ static void invite_view(request *req, PGconn *db, const char *token, const invit
 	PQclear(r);
 	tv_set_bool(v, "needs_signin", !u && has_account);
 	tv_set_bool(v, "needs_account", !u && !has_account);
-	tv_set_str(v, "next", arena_sprintf(a, "/team-invite?token=%s", token));
+	tv_set_str(v, "signin_href",
+	           arena_sprintf(a, "/signin?next=%s",
+	                         http_query_escape(a, arena_sprintf(a, "/team-invite?token=%s", token))));
 	account_fields blank = {.email = c->tok.email, .profession = c->profession,
 	                        .track = c->track};
 	tv *acct = tv_set(v, "account", tv_obj(a));
@@ -971,7 +973,8 @@ static void team_invite_post(request *req)
 		bool has_account = PQntuples(r) > 0;
 		PQclear(r);
 		if (has_account) {
-			http_redirect(req, arena_sprintf(a, "/signin?next=/team-invite%%3Ftoken%%3D%s", token));
+			http_redirect(req, arena_sprintf(a, "/signin?next=%s",
+			                                 http_query_escape(a, arena_sprintf(a, "/team-invite?token=%s", token))));
 			return;
 		}
 		const char *problem = accounts_read_new(req, db, &f, &password);

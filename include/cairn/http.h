@@ -63,6 +63,7 @@ struct request {
 	const char *client_addr;  /* from the socket, or the trusted proxy's header */
 	bool head;
 	bool secure;              /* served over TLS */
+	const char *query_string; /* as sent, still percent-encoded; NULL when none */
 	form query;
 	form cookies;
 	form body;                /* parsed urlencoded body of a POST */
@@ -127,6 +128,13 @@ void http_send(request *req, int status, const char *content_type, const char *b
                size_t len);
 /* Is p a path on this site that is safe to redirect to? */
 bool http_local_path(const char *p);
+/* s percent-encoded to travel as one query value: everything but letters,
+ * digits, "/-_.~" is escaped, so "?", "&", "=", "#" and "%" cannot split it. */
+const char *http_query_escape(arena *a, const char *s);
+/* Where to come back to after signing in: this GET's path and query, ready
+ * for "/signin?next=", or NULL when there is nothing to come back to (a
+ * POST, the home page, an address too long to carry). */
+const char *http_return_path(request *req);
 /* 303 See Other to a local path (POST-redirect-GET); anything else
  * redirects to "/". */
 void http_redirect(request *req, const char *location);

@@ -3,7 +3,8 @@
 // filling in the form, sees the quote with the group discount, confirms and copies two of
 // the invitation links; in a second browser context an existing demo user (tomas) opens one,
 // signs in and accepts; in a third a new person opens the other and makes an account on the
-// way; the coordinator's team page then shows two accepted and one invited. Every page is
+// way; the coordinator's team page then shows two accepted and one invited. The existing
+// member signs in from the header's link and comes back to the invitation. Every page is
 // looked at at desktop (1280) and phone (390) widths (the same page resized, so pages that
 // answer a POST are seen at both widths too): screenshotted into
 // <build>/screenshots/teams-<step>-<width>.png, checked for sideways scrolling on the phone,
@@ -177,8 +178,9 @@ describe('teams', () => {
       await visible(page.getByText('$1,795.50 course fee − $179.55 group discount + $10 processing = $1,625.95'));
       await visible(page.getByText(`You already have a Cairn account as ${existing.email}.`));
       await checkPage(page, t, known, 'invite-signin');
-      await page.getByRole('link', { name: 'Sign in' }).last().click();
-      await page.waitForURL(/\/signin\?/);
+      // The header's link, the one people see first: it comes back here too (issue 9 §3).
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/signin\?next=/);
       await Promise.all([page.waitForURL(/\/team-invite\?token=/),
         signIn(page, existing.email, PASSWORD)]);
       await visible(page.getByRole('button', { name: 'Accept and enroll' }));

@@ -19,8 +19,9 @@ import {
   withClock, csrfOf, mainText, alertText, testSession, sessionCsrf, signupFields, UPCOMING,
   DAY, money, offeringInfo, makeOffering, makeUsers, userId, unenroll, enrollmentsOf, enroll,
   feeTable, statusLine, member, teamFields, registerTeam, quoteTable, inviteLinks, teamAction,
-  confirmTeam, teamMembers, tokenFlags, acceptSignedIn, acceptAsNew,
+  confirmTeam, teamMembers, tokenFlags, acceptSignedIn, acceptAsNew, inputValue,
 } from './enroll-lib.mjs';
+import { DEMO_PASSWORD } from './accounts-lib.mjs';
 
 let mark;
 before(async () => { mark = await cleanupMark(); });
@@ -840,4 +841,73 @@ test('after the offering has started: no changes (409), no confirmation, no new 
         assert.equal(r.status, 303);
       });
     });
+  });
+
+// ---------------------------------------------------------------------------------------
+// Issue 9 §3: an existing account opens its team invitation while signed out and signs in
+// with its password, from the header's "Sign in" link (the one people see first) or from
+// the page's own; either way it comes back to the invitation, not to its home.
+test('signing in from a team invitation comes back to it (header link and page link)',
+  async (t) => {
+    const up = await offeringInfo(UPCOMING);
+    const c = await coordinator();
+    await unenroll('tomas', UPCOMING);
+    const { teamId } = await registerTeam(UPCOMING, c.jar, { members: [member({
+      name: 'Tomás Herrera', email: 'pharmacist@cairn.test', profession: 'pharmacist',
+      category: 'allied_other' })] });
+    const { links: [link] } = await confirmTeam(teamId, c.jar);
+    const invitePath = `/team-invite?token=${link.token}`;
+    const signinHref = `/signin?next=/team-invite%3Ftoken%3D${link.token}`;
+    const hrefs = (html) => {
+      const nav = /<nav aria-label="Main">([\s\S]*?)<\/nav>/.exec(html)[1];
+      const inPage = /<main[^>]*>([\s\S]*)<\/main>/.exec(html)[1];
+      const signInLink = (part) => /<a href="([^"]*)">Sign in<\/a>/.exec(part)?.[1].replace(/&amp;/g, '&');
+      return { header: signInLink(nav), page: signInLink(inPage) };
+    };
+
+    for (const which of ['header', 'page']) {
+      await t.test(`the ${which}'s Sign in link`, async () => {
+        const jar = new CookieJar();
+        const invite = await get(invitePath, { jar });
+        assert.equal(invite.status, 200);
+        const href = hrefs(invite.body)[which];
+        assert.equal(href, signinHref, `the ${which} link carries the way back`);
+        const form = await get(href, { jar });
+        assert.equal(form.status, 200);
+        assert.equal(inputValue(form.body, 'next'), invitePath, 'the sign-in form keeps it');
+        const r = await post('/signin', { csrf: csrfOf(form.body), email: 'pharmacist@cairn.test',
+          password: DEMO_PASSWORD, next: inputValue(form.body, 'next') }, { jar });
+        assert.equal(r.status, 303, mainText(r.body));
+        assert.equal(r.headers.location, invitePath, 'back to the invitation, not /home');
+        const back = await get(r.headers.location, { jar });
+        assert.equal(back.status, 200);
+        assert.match(back.body, /<button type="submit" class="primary">Accept and enroll<\/button>/);
+        if (which === 'page') {
+          const accepted = await post('/team-invite', { csrf: csrfOf(back.body), token: link.token }, { jar });
+          assert.equal(accepted.status, 303, mainText(accepted.body));
+          assert.equal((await enrollmentsOf(await userId('tomas'), up.id)).filter((e) => e.state !== 'cancelled')
+            .map((e) => [e.source, e.teamId]).join(), ['team', teamId].join());
+        }
+      });
+    }
+
+    await t.test('a page that needs sign-in keeps its query on the way', async () => {
+      const r = await get(`/offerings/${UPCOMING}/teams/new?rows=12`);
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.location, `/signin?next=/offerings/${UPCOMING}/teams/new%3Frows%3D12`);
+      const jar = new CookieJar();
+      const form = await get(r.headers.location, { jar });
+      assert.equal(inputValue(form.body, 'next'), `/offerings/${UPCOMING}/teams/new?rows=12`);
+      assert.equal(hrefs(form.body).header, r.headers.location, 'the header link on the sign-in page too');
+    });
+
+    await t.test('the way back is a local path only', async () => {
+      for (const evil of ['//evil.test/x', 'https://evil.test/', '/\\evil.test']) {
+        const page = await get(`/signin?next=${encodeURIComponent(evil)}`);
+        assert.equal(hrefs(page.body).header, '/signin', `next=${evil}: not carried`);
+        assert.equal(inputValue(page.body, 'next'), '/home');
+      }
+      assert.equal(hrefs((await get('/')).body).header, '/signin', 'the front page: plain /signin');
+    });
+    await unenroll('tomas', UPCOMING);
   });
