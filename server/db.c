@@ -295,6 +295,14 @@ void db_release(db_pool *p, PGconn *c)
 	pthread_mutex_unlock(&p->lock);
 }
 
+const char *db_col(const PGresult *res, int row, const char *name)
+{
+	int col = PQfnumber(res, name);
+	if (col < 0)
+		fatal("db: the query has no column %s", name);
+	return PQgetvalue(res, row, col);
+}
+
 const char *db_last_sqlstate(void)
 {
 	return last_sqlstate;

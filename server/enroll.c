@@ -725,6 +725,17 @@ static void enrollment_page(request *req)
 	tv_set_bool(v, "can_confirm", u->is_admin && !strcmp(state, "pending_payment"));
 	tv_set_bool(v, "new_code", own && session_of(req)->pending_recovery);
 	tv_set_str(v, "csrf", session_csrf(req));
+	const char *done = http_query(req, "done"), *notice = NULL;
+	if (done && !strcmp(done, "cancelled"))
+		notice = own ? "Your enrollment was cancelled. A message with the cancellation policy "
+		               "is queued for you."
+		             : arena_sprintf(a, "The enrollment was cancelled, and a message telling %s "
+		                                "(with the cancellation policy) is queued.",
+		                             db_val(r, 0, 15));
+	else if (done && !strcmp(done, "paid"))
+		notice = arena_sprintf(a, "Marked as paid: the enrollment is confirmed, and a message "
+		                          "telling %s is queued.", db_val(r, 0, 15));
+	tv_set_str(v, "notice", notice);
 	PQclear(r);
 	if (own && pending && !set_contacts(db, a, arena_sprintf(a, "{%lld}", offering_id), &due,
 	                                    &offering_id, 1)) {
@@ -734,9 +745,185 @@ static void enrollment_page(request *req)
 	http_render(req, 200, "enrollment", "Your enrollment", v);
 }
 
+/* ---- cancelling, and marking paid ---- */
+
+const char *enroll_refund_words(arena *a, const char *state, long long amount_cents,
+                                long long processing_cents)
+{
+	if (amount_cents <= 0)
+		return "No fee was charged for this place.";
+	if (strcmp(state, "confirmed"))
+		return arena_sprintf(a, "Nothing has been paid for this place, so nothing is owed: the "
+		                        "%s that was due is no longer due.",
+		                     money_format(a, amount_cents));
+	if (processing_cents > 0)
+		return arena_sprintf(a, "%s was paid for this place. A refund follows the cancellation "
+		                        "policy; the %s processing fee is not refunded.",
+		                     money_format(a, amount_cents), money_format(a, processing_cents));
+	return arena_sprintf(a, "%s was paid for this place. A refund follows the cancellation "
+	                        "policy.", money_format(a, amount_cents));
+}
+
+/* An enrollment someone is about to cancel, or has just cancelled. */
+typedef struct cancel_ref {
+	long long id, amount, processing;
+	const char *state, *role, *email, *name, *title, *dates, *slug, *policy, *team;
+	bool own;
+} cancel_ref;
+
+/* Load enrollment :id for a cancellation by u (its owner, a director of the
+ * offering, or an admin) and check it can still be cancelled. Answers the
+ * request itself (404, 409, 503) and returns false otherwise. */
+static bool load_cancellable(request *req, PGconn *db, user *u, cancel_ref *c)
+{
+	arena *a = req->a;
+	long long id = 0;
+	if (!http_parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	PGresult *r = db_q(db,
+		"SELECT e.user_id, e.offering_id, e.state, e.role, e.amount_cents,"
+		" e.processing_fee_cents, u.email, u.display_name AS name, c.title, o.slug,"
+		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' ||"
+		" to_char(o.ends_on, 'FMMonth FMDD, YYYY') AS dates,"
+		" o.cancellation_policy AS policy, coalesce(t.name, '') AS team,"
+		" o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date AS not_started"
+		" FROM enrollments e JOIN users u ON u.id = e.user_id"
+		" JOIN offerings o ON o.id = e.offering_id JOIN courses c ON c.id = o.course_id"
+		" LEFT JOIN teams t ON t.id = e.team_id WHERE e.id = $1",
+		num(a, id), session_now_param(req));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	bool failed = false;
+	bool found = PQntuples(r) == 1;
+	bool own = found && atoll(db_col(r, 0, "user_id")) == u->id;
+	bool manager = found && !own &&
+	               may_manage_offering(req, db, atoll(db_col(r, 0, "offering_id")), &failed);
+	if (failed || (!own && !manager)) {
+		PQclear(r);
+		if (failed)
+			http_db_error(req);
+		else
+			http_error(req, 404, "There is no such enrollment of yours.");
+		return false;
+	}
+	if (!strcmp(db_col(r, 0, "state"), "cancelled") || db_col(r, 0, "not_started")[0] != 't') {
+		PQclear(r);
+		http_error(req, 409, "This enrollment can no longer be cancelled here: it is already "
+		                     "cancelled, or the course has begun. Contact the course office.");
+		return false;
+	}
+	c->id = id;
+	c->own = own;
+	c->amount = atoll(db_col(r, 0, "amount_cents"));
+	c->processing = atoll(db_col(r, 0, "processing_fee_cents"));
+	c->state = arena_strdup(a, db_col(r, 0, "state"));
+	c->role = arena_strdup(a, db_col(r, 0, "role"));
+	c->email = arena_strdup(a, db_col(r, 0, "email"));
+	c->name = arena_strdup(a, db_col(r, 0, "name"));
+	c->title = arena_strdup(a, db_col(r, 0, "title"));
+	c->slug = arena_strdup(a, db_col(r, 0, "slug"));
+	c->dates = arena_strdup(a, db_col(r, 0, "dates"));
+	c->policy = arena_strdup(a, db_col(r, 0, "policy"));
+	c->team = arena_strdup(a, db_col(r, 0, "team"));
+	PQclear(r);
+	return true;
+}
+
+/* Who acted on someone else's enrollment, as the message names them. */
+static const char *actor_words(arena *a, const user *u)
+{
+	return arena_sprintf(a, u->is_admin ? "%s, an administrator of the course office"
+	                                    : "%s, a director of the course", u->display_name);
+}
+
+/* The confirmation page: what cancelling will do, the amount concerned and
+ * the policy. Changes nothing; its form is the only way to cancel. */
+static void enrollment_cancel_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	cancel_ref c;
+	if (!load_cancellable(req, db, u, &c))
+		return;
+	tv *v = tv_obj(a);
+	tv_set_str(v, "id", num(a, c.id));
+	tv_set_str(v, "slug", c.slug);
+	tv_set_str(v, "title", c.title);
+	tv_set_str(v, "dates", c.dates);
+	tv_set_bool(v, "own", c.own);
+	tv_set_str(v, "learner_name", c.name);
+	tv_set_bool(v, "learner", !strcmp(c.role, "learner"));
+	tv_set_str(v, "role", c.role);
+	tv_set_str(v, "state_label", !strcmp(c.state, "confirmed") ? "Confirmed"
+	                                                           : "Waiting for payment");
+	tv_set(v, "team", *c.team ? tv_str(a, c.team) : tv_null(a));
+	tv_set_str(v, "amount", money_format(a, c.amount));
+	tv_set(v, "processing", c.processing ? tv_str(a, money_format(a, c.processing)) : tv_null(a));
+	tv_set_str(v, "refund", enroll_refund_words(a, c.state, c.amount, c.processing));
+	tv_set_str(v, "policy", c.policy);
+	tv_set_str(v, "csrf", session_csrf(req));
+	req->no_store = true;
+	http_render(req, 200, "enrollment_cancel",
+	            c.own ? "Cancel your enrollment?" : "Cancel this enrollment?", v);
+}
+
 static void enrollment_cancel_post(request *req)
 {
 	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	cancel_ref c;
+	if (!load_cancellable(req, db, u, &c))
+		return;
+	/* Only the confirmation page's form cancels: a POST from anywhere else
+	 * (an old page, a button pressed by mistake) is shown that page first. */
+	if (!http_form(req, "confirmed")) {
+		http_redirect(req, arena_sprintf(a, "/enrollments/%lld/cancel", c.id));
+		return;
+	}
+	long long now = (long long)clock_now();
+	const char *who = c.own ? "at your request" : arena_sprintf(a, "by %s", actor_words(a, u));
+	const char *body = arena_sprintf(a,
+		"Hello %s,\n\nYour enrollment in %s (%s) was cancelled %s.%s\n\n%s\n\n"
+		"Cancellation policy: %s\n\nThe enrollment: %s/enrollments/%lld\n",
+		c.name, c.title, c.dates, who,
+		*c.team ? arena_sprintf(a, " You are no longer on team %s.", c.team) : "",
+		enroll_refund_words(a, c.state, c.amount, c.processing), c.policy,
+		req->app->cfg->origin, c.id);
+	bool ok = db_begin(db) &&
+	          db_exec(db, "UPDATE enrollments SET state = 'cancelled', cancelled_at = to_timestamp($2)"
+	                      " WHERE id = $1 AND state <> 'cancelled'",
+	                  2, (const char *[]){num(a, c.id), num(a, now)}) &&
+	          db_exec(db, "UPDATE team_members SET state = 'revoked' WHERE enrollment_id = $1", 1,
+	                  (const char *[]){num(a, c.id)}) &&
+	          outbox_put(db, a, c.email, "enrollment-cancelled",
+	                     arena_sprintf(a, "Enrollment cancelled: %s", c.title), body, now) &&
+	          db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	log_info("enroll: enrollment %lld cancelled by user %lld", c.id, (long long)u->id);
+	http_redirect(req, arena_sprintf(a, "/enrollments/%lld?done=cancelled", c.id));
+}
+
+static void admin_enrollment_confirm_post(request *req)
+{
+	user *u = authz_require_admin(req);
 	if (!u)
 		return;
 	arena *a = req->a;
@@ -750,93 +937,46 @@ static void enrollment_cancel_post(request *req)
 		return;
 	}
 	long long now = (long long)clock_now();
-	PGresult *r = db_q(db,
-		"SELECT e.user_id, e.offering_id, e.state, u.email, c.title, o.cancellation_policy,"
-		" o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date"
-		" FROM enrollments e JOIN users u ON u.id = e.user_id"
-		" JOIN offerings o ON o.id = e.offering_id JOIN courses c ON c.id = o.course_id"
-		" WHERE e.id = $1",
-		num(a, id), num(a, now));
+	PGresult *r = db_begin(db) ? db_q(db,
+		"UPDATE enrollments e SET state = 'confirmed', confirmed_at = to_timestamp($2)"
+		" FROM users u, offerings o, courses c"
+		" WHERE e.id = $1 AND e.state = 'pending_payment' AND u.id = e.user_id"
+		" AND o.id = e.offering_id AND c.id = o.course_id"
+		" RETURNING e.offering_id, e.amount_cents, u.email, u.display_name AS name, c.title,"
+		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' ||"
+		" to_char(o.ends_on, 'FMMonth FMDD, YYYY') AS dates",
+		num(a, id), num(a, now)) : NULL;
 	if (!r) {
+		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	bool failed = false;
-	bool own = PQntuples(r) == 1 && atoll(db_val(r, 0, 0)) == u->id;
-	bool manager = PQntuples(r) == 1 && !own &&
-	               may_manage_offering(req, db, atoll(db_val(r, 0, 1)), &failed);
-	if (failed || (!own && !manager)) {
+	if (!PQntuples(r)) {
 		PQclear(r);
-		if (failed)
-			http_db_error(req);
-		else
-			http_error(req, 404, "There is no such enrollment of yours.");
+		db_rollback(db);
+		http_error(req, 409, "That enrollment is not waiting for payment.");
 		return;
 	}
-	if (!strcmp(db_val(r, 0, 2), "cancelled") || db_val(r, 0, 6)[0] != 't') {
-		PQclear(r);
-		http_error(req, 409, "This enrollment can no longer be cancelled here: it is already "
-		                     "cancelled, or the course has begun. Contact the course office.");
-		return;
-	}
-	const char *email = arena_strdup(a, db_val(r, 0, 3));
-	const char *title = arena_strdup(a, db_val(r, 0, 4));
-	const char *policy = arena_strdup(a, db_val(r, 0, 5));
-	PQclear(r);
-	bool ok = db_begin(db) &&
-	          db_exec(db, "UPDATE enrollments SET state = 'cancelled', cancelled_at = to_timestamp($2)"
-	                      " WHERE id = $1 AND state <> 'cancelled'",
-	                  2, (const char *[]){num(a, id), num(a, now)}) &&
-	          db_exec(db, "UPDATE team_members SET state = 'revoked' WHERE enrollment_id = $1", 1,
-	                  (const char *[]){num(a, id)}) &&
-	          outbox_put(db, a, email, "enrollment-cancelled",
-	                     arena_sprintf(a, "Enrollment cancelled: %s", title),
-	                     arena_sprintf(a, "Your enrollment in %s was cancelled.\n\n%s\n", title,
-	                                   policy),
-	                     now) &&
+	const char *oid = arena_strdup(a, db_col(r, 0, "offering_id"));
+	const char *title = arena_strdup(a, db_col(r, 0, "title"));
+	const char *body = arena_sprintf(a,
+		"Hello %s,\n\n%s recorded the payment of %s for your place in %s (%s): your "
+		"enrollment is confirmed.\n\nThe enrollment: %s/enrollments/%lld\n",
+		db_col(r, 0, "name"), actor_words(a, u), money_format(a, atoll(db_col(r, 0, "amount_cents"))),
+		title, db_col(r, 0, "dates"), req->app->cfg->origin, id);
+	bool ok = outbox_put(db, a, db_col(r, 0, "email"), "enrollment-confirmed",
+	                     arena_sprintf(a, "Enrollment confirmed: %s", title), body, now) &&
 	          db_commit(db);
+	PQclear(r);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(a, "/enrollments/%lld", id));
-}
-
-static void admin_enrollment_confirm_post(request *req)
-{
-	if (!authz_require_admin(req))
-		return;
-	arena *a = req->a;
-	long long id = 0;
-	bool id_ok = http_parse_id(http_param(req, "id"), &id);
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
-	if (!id_ok) {
-		http_error(req, 404, NULL);
-		return;
-	}
-	long long now = (long long)clock_now();
-	PGresult *r = db_q(db,
-		"UPDATE enrollments SET state = 'confirmed', confirmed_at = to_timestamp($2)"
-		" WHERE id = $1 AND state = 'pending_payment' RETURNING offering_id",
-		num(a, id), num(a, now));
-	if (!r) {
-		http_db_error(req);
-		return;
-	}
-	int n = PQntuples(r);
-	const char *oid = n ? arena_strdup(a, db_val(r, 0, 0)) : NULL;
-	PQclear(r);
-	if (!n) {
-		http_error(req, 409, "That enrollment is not waiting for payment.");
-		return;
-	}
 	const char *back = http_form(req, "back");
 	http_redirect(req, back && !strcmp(back, "list")
-	                       ? arena_sprintf(a, "/admin/offerings/%s/enrollments", oid)
-	                       : arena_sprintf(a, "/enrollments/%lld", id));
+	                       ? arena_sprintf(a, "/admin/offerings/%s/enrollments?done=paid", oid)
+	                       : arena_sprintf(a, "/enrollments/%lld?done=paid", id));
 }
 
 /* ---- roster and the admin list ---- */
@@ -977,6 +1117,11 @@ static void admin_enrollments_page(request *req)
 	}
 	tv_set_str(v, "due", money_format(a, due));
 	tv_set_str(v, "confirmed", money_format(a, confirmed));
+	const char *done = http_query(req, "done");
+	tv_set_str(v, "notice", done && !strcmp(done, "paid")
+	                            ? "Marked as paid: the enrollment is confirmed, and a message "
+	                              "telling the learner is queued."
+	                            : NULL);
 	PQclear(r);
 	req->no_store = true;
 	http_render(req, 200, "admin_enrollments", "Enrollments", v);
@@ -1157,8 +1302,10 @@ void enroll_routes(router *r)
 	           "my enrollments, all states, newest first");
 	router_add(r, "GET", "/enrollments/:id", enrollment_page, "owner, director, admin",
 	           "an enrollment: fees, state, policy");
+	router_add(r, "GET", "/enrollments/:id/cancel", enrollment_cancel_page,
+	           "owner, director, admin", "what cancelling would do; asks first");
 	router_add(r, "POST", "/enrollments/:id/cancel", enrollment_cancel_post,
-	           "owner, director, admin", "cancel an enrollment");
+	           "owner, director, admin", "cancel an enrollment (from that page's form)");
 	router_add(r, "POST", "/admin/enrollments/:id/confirm", admin_enrollment_confirm_post, "admin",
 	           "mark an enrollment paid");
 	router_add(r, "GET", "/admin/offerings/:id/enrollments", admin_enrollments_page, "admin",

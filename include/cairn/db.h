@@ -87,5 +87,8 @@ static inline bool db_isnull(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col);
 }
+/* The value of the column called name ("" for NULL), for queries that may
+ * grow. A name the query does not have is a bug: fatal. */
+const char *db_col(const PGresult *res, int row, const char *name);
 
 #endif

@@ -642,3 +642,59 @@ export function checkedCategory(html) {
   assert.ok(checked.length <= 1, 'at most one category is chosen');
   return checked[0]?.code;
 }
+
+// ---------------------------------------------------------------------------------------- asking first
+
+/** The hidden fields of the POST form whose action is path, or null when there is none. */
+export function formFields(html, path) {
+  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const form = new RegExp(`<form method="post" action="${esc}"[^>]*>([\\s\\S]*?)</form>`).exec(html);
+  if (!form) return null;
+  const out = {};
+  for (const m of form[1].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+    out[m[1]] = m[2].replace(/&amp;/g, '&');
+  }
+  return out;
+}
+
+/**
+ * Act through a confirmation page: GET path; when it is 200, POST its own form (its hidden
+ * fields, plus fields) back to path. Returns { page, res } (res undefined when the page was
+ * not 200: page then says why).
+ */
+export async function confirmVia(path, jar, fields = {}) {
+  const page = await get(path, { jar });
+  if (page.status !== 200) return { page, res: undefined };
+  const hidden = formFields(page.body, path);
+  assert.ok(hidden, `${path}: the confirmation page posts back to ${path}`);
+  const res = await post(path, { ...hidden, ...fields }, { jar });
+  return { page, res };
+}
+
+/** The role=status message of a page, or ''. */
+export function statusText(html) {
+  const m = /<p class="callout" role="status">([\s\S]*?)<\/p>/.exec(html);
+  return m ? textOf(m[1]) : '';
+}
+
+/**
+ * The messages queued for email of kind, newest first: [{ id, subject, body }], the body as
+ * the administrator's outbox page opens it (bodies are sealed in the database).
+ */
+export async function outboxMessages(email, kind) {
+  const rows = await db(`SELECT id, subject FROM outbox WHERE to_email = $1 AND kind = $2
+                          ORDER BY id DESC`, [email, kind]);
+  if (!rows) return [];
+  const page = await get('/admin/outbox', { jar: await adminJar() });
+  assert.equal(page.status, 200);
+  const items = [...page.body.matchAll(/<li>\s*<p><strong>([\s\S]*?)<\/strong> <span class="muted">to ([^<]*?) · [^<]*?· ([a-z-]+)[^<]*<\/span><\/p>\s*<pre>([\s\S]*?)<\/pre>/g)]
+    .map((m) => ({ subject: textOf(m[1]), to: m[2], kind: m[3],
+      body: m[4].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'").replace(/&amp;/g, '&') }))
+    .filter((m) => m.to === email && m.kind === kind);
+  return rows.split('\n').map((line, i) => {
+    const [id, subject] = line.split('|');
+    assert.equal(items[i]?.subject, subject, `the outbox page shows message ${id} to ${email}`);
+    return { id, subject, body: items[i].body };
+  });
+}

@@ -19,7 +19,7 @@ import {
   testSession, sessionCsrf, adminJar, signupFields, signUpWithInvite, UPCOMING, PAST, SEED,
   CATEGORIES, money, offeringInfo, makeOffering, makeUsers, userId, unenroll, enrollmentsOf,
   liveLearners, enrollForm, enrollPost, enrollmentIdOf, enroll, categoryChoices,
-  checkedCategory, feeTable, statusLine,
+  checkedCategory, feeTable, statusLine, formFields, confirmVia, statusText, outboxMessages,
 } from './enroll-lib.mjs';
 
 let mark;
@@ -106,7 +106,7 @@ test('priya enrolls: today\'s prices, the frozen quote, outbox, paid, cancelled,
     assert.ok(text.includes('Cancellation policy'), 'the policy heading');
     assert.ok(text.includes(POLICY_START), 'the policy text');
     assert.doesNotMatch(page.body, /Mark as paid/, 'a learner cannot mark it paid');
-    assert.match(page.body, new RegExp(`action="/enrollments/${id}/cancel"`));
+    assert.match(page.body, new RegExp(`href="/enrollments/${id}/cancel"`));
 
     // The administrator marks it paid.
     await t.test('an administrator marks it paid', async () => {
@@ -123,7 +123,7 @@ test('priya enrolls: today\'s prices, the frozen quote, outbox, paid, cancelled,
       const r = await post(`/admin/enrollments/${id}/confirm`, { csrf: csrfOf(adminPage.body) },
         { jar: admin });
       assert.equal(r.status, 303, mainText(r.body));
-      assert.equal(r.headers.location, `/enrollments/${id}`);
+      assert.equal(r.headers.location, `/enrollments/${id}?done=paid`);
       assert.equal(await db('SELECT state, confirmed_at IS NOT NULL, amount_cents FROM enrollments WHERE id = $1',
         [id]), 'confirmed|t|180550', 'confirmed, the amount unchanged');
       const again = await post(`/admin/enrollments/${id}/confirm`, { csrf: csrfOf(adminPage.body) },
@@ -135,9 +135,9 @@ test('priya enrolls: today\'s prices, the frozen quote, outbox, paid, cancelled,
 
     await t.test('priya cancels: state cancelled, an outbox message, the policy', async () => {
       const before = await outboxCount(email, 'enrollment-cancelled');
-      const r = await post(`/enrollments/${id}/cancel`, { csrf: csrfOf(page.body) }, { jar });
+      const { res: r } = await confirmVia(`/enrollments/${id}/cancel`, jar);
       assert.equal(r.status, 303, mainText(r.body));
-      assert.equal(r.headers.location, `/enrollments/${id}`);
+      assert.equal(r.headers.location, `/enrollments/${id}?done=cancelled`);
       assert.equal(await db('SELECT state, cancelled_at IS NOT NULL FROM enrollments WHERE id = $1', [id]),
         'cancelled|t');
       assert.equal(await outboxCount(email, 'enrollment-cancelled'), before + 1);
@@ -376,8 +376,7 @@ test('capacity: the last seat goes once; a full offering answers 409 "full"', as
     await db(`INSERT INTO enrollments (offering_id, user_id, role, state, source, created_at)
           SELECT $1, id, 'facilitator', 'confirmed', 'staff', now() FROM users WHERE handle = 'okafor'`,
     [o.id]);
-    const page = await get(`/enrollments/${idA}`, { jar: a.jar });
-    const c = await post(`/enrollments/${idA}/cancel`, { csrf: csrfOf(page.body) }, { jar: a.jar });
+    const { res: c } = await confirmVia(`/enrollments/${idA}/cancel`, a.jar);
     assert.equal(c.status, 303);
     await enroll(o.slug, b.jar, 'pa');
     assert.equal(await liveLearners(o.id), 1);
@@ -548,7 +547,9 @@ test('the administrator\'s list of an offering\'s enrollments', async (t) => {
     const back = await post(`/admin/enrollments/${idA}/confirm`, { csrf: csrfOf(r.body), back: 'list' },
       { jar: admin });
     assert.equal(back.status, 303);
-    assert.equal(back.headers.location, `/admin/offerings/${o.id}/enrollments`);
+    assert.equal(back.headers.location, `/admin/offerings/${o.id}/enrollments?done=paid`);
+    assert.equal(statusText((await get(back.headers.location, { jar: admin })).body),
+      'Marked as paid: the enrollment is confirmed, and a message telling the learner is queued.');
     assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [idA]), 'confirmed');
   });
 
@@ -808,5 +809,137 @@ test('staff invitations: a director invites a facilitator; who may invite whom',
       assert.equal(r.status, 422, what);
       assertSameSnapshot(snap, await snapshot(), what);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Issue 9 §1: cancelling a $1,805.50 place asks first. The enrollment page links to a
+// confirmation page (GET, changes nothing) that says what will happen, the amount concerned
+// and the policy; only that page's form cancels; afterwards the page says what was done.
+test('cancelling asks first: what happens, the amount, the policy; only that form cancels',
+  async (t) => {
+    const [u] = await makeUsers(1, { signIn: true });
+    const id = await enroll(UPCOMING, u.jar, 'nurse');
+    const path = `/enrollments/${id}/cancel`;
+    const page = await get(`/enrollments/${id}`, { jar: u.jar });
+    assert.doesNotMatch(page.body, /<form method="post" action="\/enrollments\/\d+\/cancel"/,
+      'no one-click cancel button on the enrollment page');
+    assert.match(page.body, new RegExp(`<a class="button secondary" href="${path}">Cancel this enrollment…</a>`));
+
+    await t.test('the confirmation page changes nothing and says what will happen', async () => {
+      const c = await writesNothing('looking at the confirmation page', () => get(path, { jar: u.jar }));
+      assert.equal(c.status, 200, mainText(c.body));
+      assert.equal(c.headers['cache-control'], 'no-store');
+      const text = mainText(c.body);
+      for (const words of ['Cancel your enrollment?', 'Status now: Waiting for payment',
+        'Amount concerned: $1,805.50, of which $10 is the non-refundable processing fee.',
+        'Nothing has been paid for this place, so nothing is owed: the $1,805.50 that was due is no longer due.',
+        POLICY_START, 'You are sent a message saying so, with the cancellation policy.']) {
+        assert.ok(text.includes(words), `"${words}" in: ${text}`);
+      }
+      assert.deepEqual(Object.keys(formFields(c.body, path)).sort(), ['confirmed', 'csrf']);
+      assert.match(c.body, new RegExp(`<a class="button secondary" href="/enrollments/${id}">No, keep it</a>`));
+    });
+
+    await t.test('a POST without the confirmation is sent to the page, nothing changes', async () => {
+      const r = await writesNothing('a one-click POST', () =>
+        post(path, { csrf: csrfOf(page.body) }, { jar: u.jar }));
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.location, path);
+    });
+
+    await t.test('others: 404; anonymous: sign in first; CSRF still holds', async () => {
+      const [other] = await makeUsers(1, { signIn: true });
+      await writesNothing('others', async () => {
+        assert.equal((await get(path, { jar: other.jar })).status, 404);
+        assert.equal((await post(path, { csrf: await sessionCsrf(other.jar), confirmed: 'yes' },
+          { jar: other.jar })).status, 404);
+        const anon = await get(path);
+        assert.equal(anon.status, 303);
+        assert.equal(anon.headers.location, `/signin?next=${path}`);
+        assert.equal((await post(path, { csrf: 'x'.repeat(43), confirmed: 'yes' }, { jar: u.jar })).status, 403);
+      });
+    });
+
+    await t.test('the form cancels; the page then says what was done', async () => {
+      const before = await outboxCount(u.email, 'enrollment-cancelled');
+      const { res } = await confirmVia(path, u.jar);
+      assert.equal(res.status, 303, mainText(res.body));
+      assert.equal(res.headers.location, `/enrollments/${id}?done=cancelled`);
+      assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [id]), 'cancelled');
+      assert.equal(await outboxCount(u.email, 'enrollment-cancelled'), before + 1);
+      const after = await get(res.headers.location, { jar: u.jar });
+      assert.equal(statusText(after.body),
+        'Your enrollment was cancelled. A message with the cancellation policy is queued for you.');
+      const [m] = await outboxMessages(u.email, 'enrollment-cancelled');
+      assert.ok(m.body.includes(`Your enrollment in Core Practice of Palliative Care (`) &&
+        m.body.includes(') was cancelled at your request.'), m.body);
+      assert.ok(m.body.includes('Nothing has been paid for this place, so nothing is owed'), m.body);
+      await writesNothing('the page of a cancelled enrollment', async () => {
+        const again = await get(path, { jar: u.jar });
+        assert.equal(again.status, 409);
+      });
+    });
+  });
+
+// ---------------------------------------------------------------------------------------
+// Issue 9 §2: an administrator marking a place paid, or an administrator or director
+// cancelling it, tells the learner what changed, who did it and what it means for them.
+test('someone else confirms or cancels my place: I am told who, what, and what it means', async (t) => {
+  const [a, b] = await makeUsers(2, { signIn: true });
+  const ida = await enroll(UPCOMING, a.jar, 'nurse');
+  const idb = await enroll(UPCOMING, b.jar, 'nurse');
+  const admin = await adminJar();
+  const adminName = await db("SELECT display_name FROM users WHERE handle = 'admin'");
+  const rivera = await testSession('rivera');
+  const riveraName = await db("SELECT display_name FROM users WHERE handle = 'rivera'");
+  const COURSE = 'Core Practice of Palliative Care';
+
+  await t.test('marked paid by an administrator', async () => {
+    const page = await get(`/enrollments/${ida}`, { jar: admin });
+    const r = await post(`/admin/enrollments/${ida}/confirm`, formFields(page.body,
+      `/admin/enrollments/${ida}/confirm`), { jar: admin });
+    assert.equal(r.status, 303, mainText(r.body));
+    assert.equal(r.headers.location, `/enrollments/${ida}?done=paid`);
+    assert.equal(statusText((await get(r.headers.location, { jar: admin })).body),
+      `Marked as paid: the enrollment is confirmed, and a message telling ${a.name} is queued.`);
+    const msgs = await outboxMessages(a.email, 'enrollment-confirmed');
+    assert.equal(msgs.length, 1, 'one message');
+    assert.equal(msgs[0].subject, `Enrollment confirmed: ${COURSE}`);
+    assert.ok(msgs[0].body.startsWith(`Hello ${a.name},\n\n${adminName}, an administrator of the course ` +
+      `office recorded the payment of $1,805.50 for your place in ${COURSE} (`), msgs[0].body);
+    assert.ok(msgs[0].body.includes('): your enrollment is confirmed.'), msgs[0].body);
+    assert.match(msgs[0].body, new RegExp(`/enrollments/${ida}\\n$`));
+  });
+
+  await t.test('a paid place cancelled by an administrator: the refund follows the policy', async () => {
+    const path = `/enrollments/${ida}/cancel`;
+    const { page, res } = await confirmVia(path, admin);
+    const text = mainText(page.body);
+    assert.ok(text.includes(`Cancel the enrollment of ${a.name}?`), text);
+    assert.ok(text.includes('$1,805.50 was paid for this place. A refund follows the cancellation ' +
+      'policy; the $10 processing fee is not refunded.'), text);
+    assert.ok(text.includes(`${a.name} is sent a message saying who cancelled it`), text);
+    assert.equal(res.status, 303, mainText(res.body));
+    assert.equal(statusText((await get(res.headers.location, { jar: admin })).body),
+      `The enrollment was cancelled, and a message telling ${a.name} (with the cancellation policy) is queued.`);
+    const [m] = await outboxMessages(a.email, 'enrollment-cancelled');
+    assert.equal(m.subject, `Enrollment cancelled: ${COURSE}`);
+    for (const words of [`was cancelled by ${adminName}, an administrator of the course office.`,
+      '$1,805.50 was paid for this place. A refund follows the cancellation policy; the $10 ' +
+      'processing fee is not refunded.', `Cancellation policy: ${POLICY_START}`]) {
+      assert.ok(m.body.includes(words), `"${words}" in:\n${m.body}`);
+    }
+  });
+
+  await t.test('an unpaid place cancelled by the director: nothing is owed', async () => {
+    const before = await outboxCount(b.email, 'enrollment-cancelled');
+    const { res } = await confirmVia(`/enrollments/${idb}/cancel`, rivera);
+    assert.equal(res.status, 303, mainText(res.body));
+    assert.equal(await outboxCount(b.email, 'enrollment-cancelled'), before + 1);
+    const [m] = await outboxMessages(b.email, 'enrollment-cancelled');
+    assert.ok(m.body.includes(`was cancelled by ${riveraName}, a director of the course.`), m.body);
+    assert.ok(m.body.includes('Nothing has been paid for this place, so nothing is owed: the ' +
+      '$1,805.50 that was due is no longer due.'), m.body);
   });
 });
