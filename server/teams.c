@@ -107,7 +107,7 @@ static tv *member_row_view(request *req, PGconn *db, long long offering_id, int 
 
 typedef struct offering_min {
 	long long id;
-	const char *slug, *title, *dates;
+	const char *slug, *title, *dates, *policy;
 	bool open;
 	int discount_min, discount_percent;
 } offering_min;
@@ -121,7 +121,7 @@ static bool load_offering(request *req, PGconn *db, const char *where_sql, const
 		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' || to_char(o.ends_on, 'FMMonth FMDD, YYYY'),"
 		" coalesce(o.registration_deadline > to_timestamp($2), true)"
 		" AND o.starts_on > (to_timestamp($2) AT TIME ZONE o.time_zone)::date,"
-		" coalesce(o.group_discount_min_size, 0), o.group_discount_percent"
+		" coalesce(o.group_discount_min_size, 0), o.group_discount_percent, o.cancellation_policy"
 		" FROM offerings o JOIN courses c ON c.id = o.course_id WHERE %s", where_sql);
 	PGresult *r = db_q(db, sql, key, session_now_param(req));
 	if (!r) {
@@ -140,6 +140,7 @@ static bool load_offering(request *req, PGconn *db, const char *where_sql, const
 	o->open = db_val(r, 0, 4)[0] == 't';
 	o->discount_min = atoi(db_val(r, 0, 5));
 	o->discount_percent = atoi(db_val(r, 0, 6));
+	o->policy = arena_strdup(a, db_val(r, 0, 7));
 	PQclear(r);
 	return true;
 }
@@ -376,9 +377,10 @@ static int live_members(PGconn *db, arena *a, long long team_id)
 }
 
 /* Render the team page; links (may be NULL) are freshly issued invitation
- * links to show once: a list of {name, link}. */
+ * links to show once: a list of {name, link}. error and notice (what was
+ * just done) may be NULL. */
 static void team_view(request *req, PGconn *db, const team_ref *t, int status, tv *links,
-                      const char *error)
+                      const char *error, const char *notice)
 {
 	arena *a = req->a;
 	offering_min o;
@@ -396,9 +398,11 @@ static void team_view(request *req, PGconn *db, const team_ref *t, int status, t
 		http_db_error(req);
 		return;
 	}
-	bool draft = !strcmp(t->state, "draft");
-	/* A draft is quoted for today; a confirmed team shows its frozen quote. */
-	long long quote_at = draft ? (long long)clock_now() : t->confirmed_at;
+	bool draft = !strcmp(t->state, "draft"), cancelled = !strcmp(t->state, "cancelled");
+	/* A team never confirmed is quoted for today; a confirmed one shows its
+	 * frozen quote. */
+	bool quoted_now = t->confirmed_at == 0;
+	long long quote_at = quoted_now ? (long long)clock_now() : t->confirmed_at;
 	tv *v = tv_obj(a);
 	tv *ov = tv_set(v, "offering", tv_obj(a));
 	tv_set_str(ov, "slug", o.slug);
@@ -410,6 +414,9 @@ static void team_view(request *req, PGconn *db, const team_ref *t, int status, t
 	tv_set_bool(v, "draft", draft);
 	tv_set_bool(v, "confirmed", !strcmp(t->state, "confirmed"));
 	tv_set_bool(v, "can_change", !strcmp(t->state, "confirmed") && !t->started);
+	tv_set_bool(v, "cancelled", cancelled);
+	tv_set_bool(v, "was_confirmed", !quoted_now);
+	tv_set_str(v, "notice", notice);
 	tv_set_bool(v, "open", o.open);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "error", error);
@@ -417,24 +424,12 @@ static void team_view(request *req, PGconn *db, const team_ref *t, int status, t
 	tv_set_bool(v, "has_links", links && links->n > 0);
 	tv_set_int(v, "size", size);
 	tv_set(v, "discount_note",
-	       o.discount_min ? (size >= o.discount_min
+	       o.discount_min && !cancelled ? (size >= o.discount_min
 	                             ? tv_strf(a, "The group discount (%d%%) applies: the team has %d "
 	                                          "members.", o.discount_percent, size)
 	                             : tv_strf(a, "Teams of %d or more get %d%% off; this team has %d.",
 	                                       o.discount_min, o.discount_percent, size))
 	                      : tv_null(a));
-	const char *plabels[sizeof profession_values / sizeof profession_values[0]];
-	for (size_t i = 0; i < sizeof plabels / sizeof plabels[0]; i++)
-		plabels[i] = accounts_profession_label(profession_values[i]);
-	tv_set(v, "professions", simple_options(a, NULL, profession_values, plabels,
-	                                        sizeof plabels / sizeof plabels[0]));
-	tv *cats = category_options(req, db, t->offering_id, NULL);
-	if (!cats) {
-		PQclear(r);
-		http_db_error(req);
-		return;
-	}
-	tv_set(v, "categories", cats);
 	tv *list = tv_set(v, "members", tv_list(a));
 	long long total = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -456,7 +451,7 @@ static void team_view(request *req, PGconn *db, const team_ref *t, int status, t
 		tv_set_bool(m, "invited", !strcmp(state, "invited"));
 		tv_set_bool(m, "accepted", !strcmp(state, "accepted"));
 		fee_quote q;
-		if (draft) {
+		if (quoted_now) {
 			fee_rule rule;
 			bool failed;
 			if (!enroll_fee_rule(db, t->offering_id, db_val(r, i, 7), &rule, &failed)) {
@@ -498,8 +493,19 @@ static void team_page(request *req)
 	if (!db)
 		return;
 	team_ref t;
-	if (load_team(req, db, u, &t))
-		team_view(req, db, &t, 200, NULL, NULL);
+	if (!load_team(req, db, u, &t))
+		return;
+	/* What the action that redirected here did (POST-redirect-GET). */
+	static const struct { const char *done, *notice; } notices[] = {
+		{"revoked", "The member was taken off the team, and a message telling them is queued."},
+		{"discarded", "The team was discarded. Everyone who had been invited is sent a message "
+		              "saying so."},
+	};
+	const char *done = http_query(req, "done"), *notice = NULL;
+	for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
+		if (!strcmp(done, notices[i].done))
+			notice = notices[i].notice;
+	team_view(req, db, &t, 200, NULL, NULL, notice);
 }
 
 /* Issue an invitation for member mid and queue its message. Appends
@@ -610,74 +616,144 @@ static void team_confirm_post(request *req)
 	t.confirmed_at = now;
 	t.confirmed_size = size;
 	log_info("teams: team %lld confirmed with %d members", t.id, size);
-	team_view(req, db, &t, 201, links, NULL);
+	team_view(req, db, &t, 201, links, NULL, NULL);
 }
 
-static void team_discard_post(request *req)
+/* ---- taking people off a team: each change asks first, and tells them ---- */
+
+static const char started_words[] =
+	"Members can be changed only on a confirmed team, until the offering starts.";
+
+/* A member a change is about, and what accepting made of them. */
+typedef struct member_ref {
+	long long id, enrollment_id, token_id, amount, processing;
+	const char *state, *name, *email;
+	const char *enrollment_state; /* "" without an enrollment */
+} member_ref;
+
+#define MEMBER_SQL                                                                         \
+	"SELECT m.id, m.state, m.name, m.email, coalesce(m.enrollment_id, 0) AS enrollment_id," \
+	" coalesce(m.token_id, 0) AS token_id, coalesce(e.state, '') AS enrollment_state,"      \
+	" coalesce(e.amount_cents, m.amount_cents) AS amount_cents,"                            \
+	" coalesce(e.processing_fee_cents, m.processing_fee_cents) AS processing_fee_cents"     \
+	" FROM team_members m LEFT JOIN enrollments e ON e.id = m.enrollment_id"
+
+static void read_member(arena *a, const PGresult *r, int row, member_ref *m)
 {
-	user *u = authz_require_user(req);
-	if (!u)
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
-	team_ref t;
-	if (!load_team(req, db, u, &t))
-		return;
-	if (strcmp(t.state, "draft")) {
-		http_error(req, 409, "Only a team that is not yet confirmed can be discarded.");
-		return;
-	}
-	if (!db_exec(db, "DELETE FROM teams WHERE id = $1 AND state = 'draft'", 1,
-	             (const char *[]){num(req->a, t.id)})) {
-		http_db_error(req);
-		return;
-	}
-	http_redirect(req, "/home");
+	m->id = atoll(db_col(r, row, "id"));
+	m->state = arena_strdup(a, db_col(r, row, "state"));
+	m->name = arena_strdup(a, db_col(r, row, "name"));
+	m->email = arena_strdup(a, db_col(r, row, "email"));
+	m->enrollment_id = atoll(db_col(r, row, "enrollment_id"));
+	m->token_id = atoll(db_col(r, row, "token_id"));
+	m->enrollment_state = arena_strdup(a, db_col(r, row, "enrollment_state"));
+	m->amount = atoll(db_col(r, row, "amount_cents"));
+	m->processing = atoll(db_col(r, row, "processing_fee_cents"));
 }
 
-/* The member a /teams/:id/members/:mid action is about, on a team that can
- * still change, locked inside a transaction this opens. Returns the
- * connection, or NULL once the request has been answered (not signed in,
- * not the coordinator's team, no such member, too late to change). */
-static bool load_member(request *req, PGconn *db, user *u, team_ref *t, long long *mid,
-                        const char **state, long long *enrollment_id, long long *token_id);
-
-static PGconn *begin_member_change(request *req, team_ref *t, long long *mid, const char **state,
-                                   long long *enrollment_id, long long *token_id)
+static bool on_team(const member_ref *m)
 {
-	user *u = authz_require_user(req);
-	PGconn *db = u ? http_db_required(req) : NULL;
-	if (!db)
-		return NULL;
-	if (!db_begin(db)) {
-		http_db_error(req);
-		return NULL;
-	}
-	if (!load_member(req, db, u, t, mid, state, enrollment_id, token_id)) {
-		db_rollback(db);
-		return NULL;
-	}
-	return db;
+	return !strcmp(m->state, "invited") || !strcmp(m->state, "accepted");
 }
 
-static bool load_member(request *req, PGconn *db, user *u, team_ref *t, long long *mid,
-                        const char **state, long long *enrollment_id, long long *token_id)
+/* Accepting made an enrollment that is still live. */
+static bool enrolled(const member_ref *m)
 {
+	return !strcmp(m->state, "accepted") && m->enrollment_id &&
+	       strcmp(m->enrollment_state, "cancelled");
+}
+
+/* Take a member off the team: withdraw the invitation or cancel the
+ * enrollment made by accepting it. */
+static bool remove_member(PGconn *db, arena *a, const member_ref *m, const char *new_state,
+                          long long now)
+{
+	return (!m->token_id || token_revoke(db, m->token_id, now)) &&
+	       (!m->enrollment_id ||
+	        db_exec(db, "UPDATE enrollments SET state = 'cancelled',"
+	                    " cancelled_at = to_timestamp($2) WHERE id = $1"
+	                    " AND state <> 'cancelled'",
+	                2, (const char *[]){num(a, m->enrollment_id), num(a, now)})) &&
+	       db_exec(db, "UPDATE team_members SET state = $2 WHERE id = $1", 2,
+	               (const char *[]){num(a, m->id), new_state});
+}
+
+/* Queue the message telling m that u's change (what: "took you off",
+ * "discarded" ...) ends their place on team t: what became of their
+ * invitation or enrollment, who did it, and what it means for their money.
+ * Inside the caller's transaction. */
+static bool tell_member(request *req, PGconn *db, const team_ref *t, const offering_min *o,
+                        const member_ref *m, const char *kind, const char *subject,
+                        const char *what, long long now)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	const char *who = arena_sprintf(a, u->id == t->coordinator_id
+	                                       ? "%s, your team's coordinator,"
+	                                       : "%s, an administrator of the course office,",
+	                                u->display_name);
+	const char *effect =
+		enrolled(m) ? arena_sprintf(a, "Your enrollment in the course is cancelled. %s\n\n"
+		                               "Cancellation policy: %s",
+		                            enroll_refund_words(a, m->enrollment_state, m->amount,
+		                                                m->processing),
+		                            o->policy)
+		            : "The invitation you were sent no longer works, and nothing is owed.";
+	const char *body = arena_sprintf(a,
+		"Hello %s,\n\n%s %s team %s for %s (%s).\n\n%s\n\nIf this comes as a surprise, ask "
+		"your team's coordinator or the course office.\n",
+		m->name, who, what, t->name, o->title, o->dates, effect);
+	return outbox_put(db, a, m->email, kind, subject, body, now);
+}
+
+/* What a change does to m, for its confirmation page. */
+static tv *member_change_view(request *req, const team_ref *t, const offering_min *o,
+                              const member_ref *m)
+{
+	arena *a = req->a;
+	tv *v = tv_obj(a);
+	tv_set_str(v, "team_id", num(a, t->id));
+	tv_set_str(v, "team", t->name);
+	tv_set_str(v, "title", o->title);
+	tv_set_str(v, "dates", o->dates);
+	tv_set_str(v, "id", num(a, m->id));
+	tv_set_str(v, "name", m->name);
+	tv_set_str(v, "email", m->email);
+	tv_set_bool(v, "enrolled", enrolled(m));
+	tv_set_str(v, "state_label", enrolled(m) ? "accepted and enrolled" : "invited, not yet accepted");
+	tv_set_str(v, "enrollment_state", !strcmp(m->enrollment_state, "confirmed")
+	                                      ? "paid" : "waiting for payment");
+	tv_set_str(v, "amount", money_format(a, m->amount));
+	tv_set_str(v, "refund", enroll_refund_words(a, m->enrollment_state, m->amount,
+	                                            m->processing));
+	tv_set_str(v, "policy", o->policy);
+	tv_set_str(v, "csrf", session_csrf(req));
+	req->no_store = true;
+	return v;
+}
+
+/* The member a /teams/:id/members/:mid page or action is about, on a team
+ * that can still change (confirmed, not started), with the team's offering.
+ * With lock, the member's row is locked (inside the caller's transaction).
+ * Answers the request itself (404, 409, 503) and returns false otherwise. */
+static bool load_member(request *req, PGconn *db, user *u, bool lock, team_ref *t,
+                        offering_min *o, member_ref *m)
+{
+	arena *a = req->a;
+	long long mid;
 	if (!load_team(req, db, u, t))
 		return false;
-	if (!parse_id(http_param(req, "mid"), mid)) {
+	if (!parse_id(http_param(req, "mid"), &mid)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
 	if (strcmp(t->state, "confirmed") || t->started) {
-		http_error(req, 409, "Members can be changed only on a confirmed team, until the "
-		                     "offering starts.");
+		http_error(req, 409, started_words);
 		return false;
 	}
-	PGresult *r = db_q(db, "SELECT state, coalesce(enrollment_id, 0), coalesce(token_id, 0)"
-	                       " FROM team_members WHERE id = $1 AND team_id = $2 FOR UPDATE",
-	                   num(req->a, *mid), num(req->a, t->id));
+	PGresult *r = db_q(db, lock ? MEMBER_SQL " WHERE m.id = $1 AND m.team_id = $2 FOR UPDATE OF m"
+	                            : MEMBER_SQL " WHERE m.id = $1 AND m.team_id = $2",
+	                   num(a, mid), num(a, t->id));
 	if (!r) {
 		http_db_error(req);
 		return false;
@@ -687,99 +763,190 @@ static bool load_member(request *req, PGconn *db, user *u, team_ref *t, long lon
 		http_error(req, 404, "There is no such member on this team.");
 		return false;
 	}
-	*state = arena_strdup(req->a, db_val(r, 0, 0));
-	*enrollment_id = atoll(db_val(r, 0, 1));
-	*token_id = atoll(db_val(r, 0, 2));
+	read_member(a, r, 0, m);
 	PQclear(r);
-	return true;
+	return load_offering(req, db, "o.id = $1::bigint", num(a, t->offering_id), o);
 }
+
+/* load_member with the row locked, inside a transaction this opens. Returns
+ * the connection, or NULL once the request has been answered. */
+static PGconn *begin_member_change(request *req, team_ref *t, offering_min *o, member_ref *m)
+{
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return NULL;
+	if (!db_begin(db)) {
+		http_db_error(req);
+		return NULL;
+	}
+	if (!load_member(req, db, u, true, t, o, m)) {
+		db_rollback(db);
+		return NULL;
+	}
+	return db;
+}
+
+static const char gone_words[] = "This member is no longer on the team.";
 
 static void member_resend_post(request *req)
 {
 	team_ref t;
-	long long mid, eid, tok;
-	const char *state;
+	offering_min o;
+	member_ref m;
 	long long now = (long long)clock_now();
-	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	PGconn *db = begin_member_change(req, &t, &o, &m);
 	if (!db)
 		return;
-	if (strcmp(state, "invited")) {
+	if (strcmp(m.state, "invited")) {
 		db_rollback(db);
 		http_error(req, 409, "Only a member whose invitation is waiting can be sent a new one.");
 		return;
 	}
 	tv *links = tv_list(req->a);
-	bool ok = (!tok || token_revoke(db, tok, now)) && invite_member(req, db, &t, mid, now, links) &&
-	          db_commit(db);
+	bool ok = (!m.token_id || token_revoke(db, m.token_id, now)) &&
+	          invite_member(req, db, &t, m.id, now, links) && db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	team_view(req, db, &t, 201, links, NULL);
+	team_view(req, db, &t, 201, links, NULL, NULL);
 }
 
-/* Take a member off the team: withdraw the invitation or cancel the
- * enrollment made by accepting it. */
-static bool remove_member(PGconn *db, arena *a, long long mid, const char *new_state,
-                          long long eid, long long tok, long long now)
+static void member_revoke_page(request *req)
 {
-	return (!tok || token_revoke(db, tok, now)) &&
-	       (!eid || db_exec(db, "UPDATE enrollments SET state = 'cancelled',"
-	                            " cancelled_at = to_timestamp($2) WHERE id = $1"
-	                            " AND state <> 'cancelled'",
-	                        2, (const char *[]){num(a, eid), num(a, now)})) &&
-	       db_exec(db, "UPDATE team_members SET state = $2 WHERE id = $1", 2,
-	               (const char *[]){num(a, mid), new_state});
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return;
+	team_ref t;
+	offering_min o;
+	member_ref m;
+	if (!load_member(req, db, u, false, &t, &o, &m))
+		return;
+	if (!on_team(&m)) {
+		http_error(req, 409, gone_words);
+		return;
+	}
+	http_render(req, 200, "team_member_revoke",
+	            arena_sprintf(req->a, "Take %s off the team?", m.name),
+	            member_change_view(req, &t, &o, &m));
 }
 
 static void member_revoke_post(request *req)
 {
 	team_ref t;
-	long long mid, eid, tok;
-	const char *state;
+	offering_min o;
+	member_ref m;
 	long long now = (long long)clock_now();
-	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	PGconn *db = begin_member_change(req, &t, &o, &m);
 	if (!db)
 		return;
-	if (strcmp(state, "invited") && strcmp(state, "accepted")) {
+	if (!on_team(&m)) {
 		db_rollback(db);
-		http_error(req, 409, "This member is no longer on the team.");
+		http_error(req, 409, gone_words);
 		return;
 	}
-	if (!remove_member(db, req->a, mid, "revoked", eid, tok, now) || !db_commit(db)) {
+	/* Only the confirmation page's form acts; anything else is shown it. */
+	if (!http_form(req, "confirmed")) {
+		db_rollback(db);
+		http_redirect(req, arena_sprintf(req->a, "/teams/%lld/members/%lld/revoke", t.id, m.id));
+		return;
+	}
+	if (!remove_member(db, req->a, &m, "revoked", now) ||
+	    !tell_member(req, db, &t, &o, &m, "team-member-removed",
+	                 arena_sprintf(req->a, "You were taken off team %s", t.name), "took you off",
+	                 now) ||
+	    !db_commit(db)) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(req->a, "/teams/%lld", t.id));
+	http_redirect(req, arena_sprintf(req->a, "/teams/%lld?done=revoked", t.id));
+}
+
+/* The replacement's fields as typed ("" when absent). */
+static member_in replacement_in(request *req)
+{
+	const char *f[5] = {"name", "email", "profession", "category", "track"}, *val[5];
+	for (int i = 0; i < 5; i++) {
+		val[i] = http_form(req, f[i]);
+		if (!val[i])
+			val[i] = "";
+	}
+	return (member_in){val[0], val[1], val[2], val[3], val[4]};
+}
+
+/* The replacement page: what happens to m, and the form for the person who
+ * takes their place (in, as typed so far; error may be NULL). */
+static void replace_view(request *req, PGconn *db, const team_ref *t, const offering_min *o,
+                         const member_ref *m, int status, const member_in *in, const char *error)
+{
+	tv *v = member_change_view(req, t, o, m);
+	tv *row = member_row_view(req, db, t->offering_id, 0, in);
+	if (!row) {
+		http_db_error(req);
+		return;
+	}
+	tv_set(v, "new", row);
+	tv_set_str(v, "error", error);
+	http_render(req, status, "team_member_replace",
+	            arena_sprintf(req->a, "Replace %s", m->name), v);
+}
+
+static void member_replace_page(request *req)
+{
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return;
+	team_ref t;
+	offering_min o;
+	member_ref m;
+	if (!load_member(req, db, u, false, &t, &o, &m))
+		return;
+	if (!on_team(&m)) {
+		http_error(req, 409, gone_words);
+		return;
+	}
+	replace_view(req, db, &t, &o, &m, 200, NULL, NULL);
 }
 
 static void member_replace_post(request *req)
 {
 	arena *a = req->a;
 	team_ref t;
-	long long mid, eid, tok;
-	const char *state;
+	offering_min o;
+	member_ref m;
 	long long now = (long long)clock_now();
-	PGconn *db = begin_member_change(req, &t, &mid, &state, &eid, &tok);
+	PGconn *db = begin_member_change(req, &t, &o, &m);
 	if (!db)
 		return;
-	member_in in = {http_form(req, "name"), http_form(req, "email"), http_form(req, "profession"),
-	                http_form(req, "category"), http_form(req, "track")};
+	member_in in = replacement_in(req);
+	if (!on_team(&m)) {
+		db_rollback(db);
+		team_view(req, db, &t, 422, NULL, gone_words, NULL);
+		return;
+	}
+	/* Only the replacement page's form acts; a form from elsewhere is shown
+	 * that page first, with what was typed. */
+	if (!http_form(req, "confirmed")) {
+		db_rollback(db);
+		replace_view(req, db, &t, &o, &m, 200, &in, NULL);
+		return;
+	}
 	const char *problem = NULL;
 	fee_rule rule;
 	bool failed = false;
-	if (strcmp(state, "invited") && strcmp(state, "accepted"))
-		problem = "This member is no longer on the team.";
-	else if (!in.name || !*in.name || utf8_length(in.name, strlen(in.name)) > 100)
+	if (!*in.name || utf8_length(in.name, strlen(in.name)) > 100)
 		problem = "Give the new member's name (up to 100 characters).";
 	else if (!valid_email(in.email))
 		problem = "Give the new member's email address.";
 	else if (!accounts_profession_valid(in.profession))
 		problem = "Choose the new member's profession.";
-	else if (!in.track || (strcmp(in.track, "adult") && strcmp(in.track, "pediatric") &&
-	                       strcmp(in.track, "both")))
+	else if (strcmp(in.track, "adult") && strcmp(in.track, "pediatric") &&
+	         strcmp(in.track, "both"))
 		problem = "Choose the new member's track.";
 	else if (!enroll_fee_rule(db, t.offering_id, in.category, &rule, &failed))
 		problem = failed ? NULL : "Choose the new member's fee category.";
@@ -790,7 +957,7 @@ static void member_replace_post(request *req)
 	}
 	if (problem) {
 		db_rollback(db);
-		team_view(req, db, &t, 422, NULL, problem);
+		replace_view(req, db, &t, &o, &m, 422, &in, problem);
 		return;
 	}
 	/* The replacement is quoted as the team was when confirmed: the same
@@ -798,12 +965,12 @@ static void member_replace_post(request *req)
 	int size = t.confirmed_size ? t.confirmed_size : live_members(db, a, t.id);
 	fee_quote q = fees_quote(&rule, (time_t)t.confirmed_at, size);
 	tv *links = tv_list(a);
-	PGresult *r = remove_member(db, a, mid, "replaced", eid, tok, now) ? db_query(db,
+	PGresult *r = remove_member(db, a, &m, "replaced", now) ? db_query(db,
 		"INSERT INTO team_members (team_id, position, name, email, profession, fee_category,"
 		" track, state, price_kind, course_fee_cents, discount_cents, processing_fee_cents,"
 		" amount_cents, created_at) SELECT $1, (SELECT position FROM team_members WHERE id = $2),"
 		" $3, $4, $5, $6, $7, 'listed', $8, $9, $10, $11, $12, to_timestamp($13) RETURNING id",
-		13, (const char *[]){num(a, t.id), num(a, mid), in.name, in.email, in.profession,
+		13, (const char *[]){num(a, t.id), num(a, m.id), in.name, in.email, in.profession,
 		                     in.category, in.track, q.early ? "early" : "regular",
 		                     num(a, q.course_fee_cents), num(a, q.discount_cents),
 		                     num(a, q.processing_cents), num(a, q.total_cents), num(a, now)})
@@ -812,19 +979,174 @@ static void member_replace_post(request *req)
 		bool dup = !strcmp(db_last_sqlstate(), "23505");
 		db_rollback(db);
 		if (dup)
-			team_view(req, db, &t, 422, NULL, "That person is already on the team.");
+			replace_view(req, db, &t, &o, &m, 422, &in, "That person is already on the team.");
 		else
 			http_db_error(req);
 		return;
 	}
 	long long new_id = atoll(db_val(r, 0, 0));
 	PQclear(r);
-	if (!invite_member(req, db, &t, new_id, now, links) || !db_commit(db)) {
+	if (!invite_member(req, db, &t, new_id, now, links) ||
+	    !tell_member(req, db, &t, &o, &m, "team-member-replaced",
+	                 arena_sprintf(a, "You were replaced on team %s", t.name),
+	                 "replaced you with someone else on", now) ||
+	    !db_commit(db)) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	team_view(req, db, &t, 201, links, NULL);
+	team_view(req, db, &t, 201, links, NULL,
+	          arena_sprintf(a, "%s was replaced by %s, and a message telling %s is queued.",
+	                        m.name, in.name, m.name));
+}
+
+/* ---- discarding a team ---- */
+
+/* A team the coordinator may still discard: a draft, or a confirmed team
+ * before its offering starts. Answers 404/409/503 itself otherwise. */
+static bool load_discardable(request *req, PGconn *db, user *u, team_ref *t)
+{
+	if (!load_team(req, db, u, t))
+		return false;
+	if (!strcmp(t->state, "cancelled")) {
+		http_error(req, 409, "This team was already discarded.");
+		return false;
+	}
+	if (!strcmp(t->state, "confirmed") && t->started) {
+		http_error(req, 409, "A confirmed team can be discarded only until the offering starts.");
+		return false;
+	}
+	return true;
+}
+
+/* The members a discard would take off (invited or accepted), locked with
+ * lock; NULL after answering a database error. */
+static PGresult *members_told(request *req, PGconn *db, const team_ref *t, bool lock)
+{
+	PGresult *r = db_q(db, lock ? MEMBER_SQL " WHERE m.team_id = $1"
+	                              " AND m.state IN ('invited', 'accepted')"
+	                              " ORDER BY m.position, m.id FOR UPDATE OF m"
+	                            : MEMBER_SQL " WHERE m.team_id = $1"
+	                              " AND m.state IN ('invited', 'accepted') ORDER BY m.position, m.id",
+	                   num(req->a, t->id));
+	if (!r)
+		http_db_error(req);
+	return r;
+}
+
+static void team_discard_page(request *req)
+{
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return;
+	arena *a = req->a;
+	team_ref t;
+	offering_min o;
+	if (!load_discardable(req, db, u, &t) ||
+	    !load_offering(req, db, "o.id = $1::bigint", num(a, t.offering_id), &o))
+		return;
+	PGresult *r = members_told(req, db, &t, false);
+	if (!r)
+		return;
+	tv *v = tv_obj(a);
+	tv_set_str(v, "id", num(a, t.id));
+	tv_set_str(v, "name", t.name);
+	tv_set_str(v, "title", o.title);
+	tv_set_str(v, "dates", o.dates);
+	tv_set_str(v, "policy", o.policy);
+	tv_set_bool(v, "draft", !strcmp(t.state, "draft"));
+	tv *list = tv_set(v, "members", tv_list(a));
+	bool any_enrolled = false;
+	for (int i = 0; i < PQntuples(r); i++) {
+		member_ref m;
+		read_member(a, r, i, &m);
+		tv *mv = tv_push(list, tv_obj(a));
+		tv_set_str(mv, "name", m.name);
+		tv_set_str(mv, "email", m.email);
+		tv_set_bool(mv, "enrolled", enrolled(&m));
+		tv_set_str(mv, "amount", money_format(a, m.amount));
+		tv_set_str(mv, "refund", enroll_refund_words(a, m.enrollment_state, m.amount,
+		                                             m.processing));
+		any_enrolled = any_enrolled || enrolled(&m);
+	}
+	tv_set_bool(v, "has_members", PQntuples(r) > 0);
+	tv_set_bool(v, "any_enrolled", any_enrolled);
+	PQclear(r);
+	tv_set_str(v, "csrf", session_csrf(req));
+	req->no_store = true;
+	http_render(req, 200, "team_discard", arena_sprintf(a, "Discard team %s?", t.name), v);
+}
+
+static void team_discard_post(request *req)
+{
+	user *u = authz_require_user(req);
+	PGconn *db = u ? http_db_required(req) : NULL;
+	if (!db)
+		return;
+	arena *a = req->a;
+	team_ref t;
+	offering_min o;
+	if (!load_discardable(req, db, u, &t) ||
+	    !load_offering(req, db, "o.id = $1::bigint", num(a, t.offering_id), &o))
+		return;
+	if (!http_form(req, "confirmed")) {
+		http_redirect(req, arena_sprintf(a, "/teams/%lld/discard", t.id));
+		return;
+	}
+	long long now = (long long)clock_now();
+	const char *tid = num(a, t.id), *now_s = num(a, now);
+	PGresult *r = NULL;
+	if (!db_begin(db))
+		goto fail;
+	/* The team's row first: of two discards at once, the second waits here
+	 * and then finds nothing left to discard. The team stays, marked
+	 * cancelled, so that its page can say what became of it. */
+	r = db_q(db, "UPDATE teams SET state = 'cancelled' WHERE id = $1 AND state <> 'cancelled'"
+	             " RETURNING id", tid);
+	if (!r)
+		goto fail;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		db_rollback(db);
+		http_error(req, 409, "This team was already discarded.");
+		return;
+	}
+	PQclear(r);
+	r = members_told(req, db, &t, true);
+	if (!r ||
+	    !db_exec(db, "UPDATE tokens SET revoked_at = to_timestamp($2) WHERE id IN"
+	                 " (SELECT token_id FROM team_members WHERE team_id = $1)"
+	                 " AND consumed_at IS NULL AND revoked_at IS NULL",
+	             2, (const char *[]){tid, now_s}) ||
+	    !db_exec(db, "UPDATE enrollments SET state = 'cancelled', cancelled_at = to_timestamp($2)"
+	                 " WHERE id IN (SELECT enrollment_id FROM team_members WHERE team_id = $1"
+	                 " AND state = 'accepted') AND state <> 'cancelled'",
+	             2, (const char *[]){tid, now_s}) ||
+	    !db_exec(db, "UPDATE team_members SET state = 'revoked' WHERE team_id = $1"
+	                 " AND state IN ('listed', 'invited', 'accepted')",
+	             1, (const char *[]){tid}))
+		goto fail;
+	/* Listed members of a draft were never told of the team; the others are. */
+	int told = PQntuples(r);
+	for (int i = 0; i < told; i++) {
+		member_ref m;
+		read_member(a, r, i, &m);
+		if (!tell_member(req, db, &t, &o, &m, "team-discarded",
+		                 arena_sprintf(a, "Team %s was discarded", t.name), "discarded", now))
+			goto fail;
+	}
+	if (!db_commit(db))
+		goto fail;
+	PQclear(r);
+	log_info("teams: team %lld discarded, %d members told", t.id, told);
+	http_redirect(req, arena_sprintf(a, "/teams/%lld?done=discarded", t.id));
+	return;
+fail:
+	PQclear(r);
+	db_rollback(db);
+	if (!req->responded)
+		http_db_error(req);
 }
 
 /* ---- accepting a team invitation ---- */
@@ -1049,14 +1371,20 @@ void teams_routes(router *r)
 	           "the team's quote, invitations and their states");
 	router_add(r, "POST", "/teams/:id/confirm", team_confirm_post, "coordinator, admin",
 	           "confirm the quote and send invitations");
+	router_add(r, "GET", "/teams/:id/discard", team_discard_page, "coordinator, admin",
+	           "what discarding the team would do; asks first");
 	router_add(r, "POST", "/teams/:id/discard", team_discard_post, "coordinator, admin",
-	           "discard a draft team");
+	           "discard the team, telling its members (from that page's form)");
 	router_add(r, "POST", "/teams/:id/members/:mid/resend", member_resend_post,
 	           "coordinator, admin", "send a member a new invitation");
+	router_add(r, "GET", "/teams/:id/members/:mid/revoke", member_revoke_page,
+	           "coordinator, admin", "what taking a member off would do; asks first");
 	router_add(r, "POST", "/teams/:id/members/:mid/revoke", member_revoke_post,
-	           "coordinator, admin", "take a member off the team");
+	           "coordinator, admin", "take a member off the team (from that page's form)");
+	router_add(r, "GET", "/teams/:id/members/:mid/replace", member_replace_page,
+	           "coordinator, admin", "replace a member: what happens, and who comes instead");
 	router_add(r, "POST", "/teams/:id/members/:mid/replace", member_replace_post,
-	           "coordinator, admin", "replace a member with someone else");
+	           "coordinator, admin", "replace a member (from that page's form)");
 	router_add(r, "GET", "/team-invite", team_invite_page, "token", "a team invitation");
 	router_add(r, "POST", "/team-invite", team_invite_post, "token",
 	           "accept: enroll as part of the team");

@@ -553,8 +553,16 @@ export function inviteLinks(html) {
     });
 }
 
-/** POST a team action whose form is on the team page (confirm, discard, member actions). */
+/**
+ * POST a team action: confirm and resend from the team page's forms; discard, revoke and
+ * replace through their confirmation pages (confirmVia), whose answer is returned when it
+ * is not 200 (a 409 for a member already taken off, say).
+ */
 export async function teamAction(teamId, jar, action, fields = {}) {
+  if (/^(discard|members\/\d+\/(revoke|replace))$/.test(action)) {
+    const { page, res } = await confirmVia(`/teams/${teamId}/${action}`, jar, fields);
+    return res ?? page;
+  }
   const page = await get(`/teams/${teamId}`, { jar });
   assert.equal(page.status, 200, `GET /teams/${teamId}: ${page.status} ${mainText(page.body)}`);
   return post(`/teams/${teamId}/${action}`, { csrf: csrfOf(page.body), ...fields }, { jar });

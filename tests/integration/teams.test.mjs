@@ -19,7 +19,8 @@ import {
   withClock, csrfOf, mainText, alertText, testSession, sessionCsrf, signupFields, UPCOMING,
   DAY, money, offeringInfo, makeOffering, makeUsers, userId, unenroll, enrollmentsOf, enroll,
   feeTable, statusLine, member, teamFields, registerTeam, quoteTable, inviteLinks, teamAction,
-  confirmTeam, teamMembers, tokenFlags, acceptSignedIn, acceptAsNew, inputValue,
+  confirmTeam, teamMembers, tokenFlags, acceptSignedIn, acceptAsNew, inputValue, statusText,
+  outboxMessages, adminJar,
 } from './enroll-lib.mjs';
 import { DEMO_PASSWORD } from './accounts-lib.mjs';
 
@@ -403,7 +404,7 @@ test('resend, revoke and replace a member', async (t) => {
   await t.test('revoke an invited member: the link gives 410', async () => {
     const r = await teamAction(teamId, c.jar, `members/${rows[2].id}/revoke`);
     assert.equal(r.status, 303, mainText(r.body));
-    assert.equal(r.headers.location, `/teams/${teamId}`);
+    assert.equal(r.headers.location, `/teams/${teamId}?done=revoked`);
     assert.equal((await teamMembers(teamId))[2].state, 'revoked');
     assert.deepEqual(await tokenFlags(rows[2].tokenId), { consumed: false, revoked: true });
     await assertDeadLink(links[2].token, 410, WORDS.revoked, 'a revoked invitation');
@@ -488,8 +489,8 @@ test('resend, revoke and replace a member', async (t) => {
       const target = (await teamMembers(teamId)).find((m) => m.state === 'invited' && m.id !== live.id) || live;
       const csrf = await sessionCsrf(c.jar);
       await writesNothing(what, async () => {
-        const r = await post(`/teams/${teamId}/members/${target.id}/replace`, { csrf, ...base, ...extra },
-          { jar: c.jar });
+        const r = await post(`/teams/${teamId}/members/${target.id}/replace`,
+          { csrf, confirmed: 'yes', ...base, ...extra }, { jar: c.jar });
         assert.equal(r.status, 422, `${what}: ${r.status} ${mainText(r.body)}`);
         assert.ok(alertText(r.body).includes(words), `${what}: ${alertText(r.body)}`);
       });
@@ -497,7 +498,7 @@ test('resend, revoke and replace a member', async (t) => {
     const revoked = rows[2];
     await writesNothing('replacing a revoked member', async () => {
       const r = await post(`/teams/${teamId}/members/${revoked.id}/replace`,
-        { csrf: await sessionCsrf(c.jar), ...base }, { jar: c.jar });
+        { csrf: await sessionCsrf(c.jar), confirmed: 'yes', ...base }, { jar: c.jar });
       assert.equal(r.status, 422);
       assert.ok(alertText(r.body).includes('This member is no longer on the team.'));
     });
@@ -780,7 +781,7 @@ test('someone else\'s team → 404 everywhere, nothing written', async () => {
   // The coordinator may discard their own draft.
   const d = await teamAction(draft.teamId, c.jar, 'discard');
   assert.equal(d.status, 303);
-  assert.equal(await count('teams', 'id = $1', [draft.teamId]), 0);
+  assert.equal(await db('SELECT state FROM teams WHERE id = $1', [draft.teamId]), 'cancelled');
 });
 
 // ---------------------------------------------------------------------------------------
@@ -837,8 +838,9 @@ test('after the offering has started: no changes (409), no confirmation, no new 
         });
         // A confirmed team can still be changed until the start.
         const r = await post(`/teams/${teamId}/members/${rows[1].id}/revoke`,
-          { csrf: await sessionCsrf(jar) }, { jar });
+          { csrf: await sessionCsrf(jar), confirmed: 'yes' }, { jar });
         assert.equal(r.status, 303);
+        assert.equal((await teamMembers(teamId))[1].state, 'revoked');
       });
     });
   });
@@ -911,3 +913,171 @@ test('signing in from a team invitation comes back to it (header link and page l
     });
     await unenroll('tomas', UPCOMING);
   });
+
+// ---------------------------------------------------------------------------------------
+// Issue 9 §1 and §2: taking a member off, replacing one and discarding a team happened on
+// one click, and the people whose place changed were not told. Each now has a confirmation
+// page (GET, changes nothing) saying what will happen and what it means for their money;
+// only its form acts; the team page then says what was done, and everyone whose invitation
+// or enrollment changed gets a message saying what changed, who did it and what it means.
+test('team changes ask first, and everyone whose place changes is told', async (t) => {
+  const c = await coordinator();
+  const [amy, carl, erin] = await makeUsers(3, { profession: 'nurse' });
+  const bob = member({ category: 'nurse' });
+  const dee = member({ category: 'nurse' });
+  const members = [member({ name: amy.name, email: amy.email }), bob,
+    member({ name: carl.name, email: carl.email }), dee, member({ name: erin.name, email: erin.email })];
+  const { teamId, name } = await registerTeam(UPCOMING, c.jar, { members });
+  const { links } = await confirmTeam(teamId, c.jar);
+  for (const [i, who] of [[0, amy], [2, carl], [4, erin]]) {
+    assert.equal((await acceptSignedIn(links[i].token, await testSession(who.handle))).status, 303);
+  }
+  const rows = await teamMembers(teamId);
+  // Carl's place is paid.
+  await db("UPDATE enrollments SET state = 'confirmed', confirmed_at = now() WHERE id = $1", [rows[2].enrollmentId]);
+  const PRICE = '$1,625.95';  // a team of 5, early: 10% off
+  const COURSE = 'Core Practice of Palliative Care';
+  const mine = (m) => `${c.name}, your team's coordinator, ${m} team ${name} for ${COURSE} (`;
+  const policyLine = 'Cancellation policy: Cancellations made in writing at least 14 days before';
+
+  await t.test('the team page has links to ask first, not one-click forms', async () => {
+    const page = await get(`/teams/${teamId}`, { jar: c.jar });
+    assert.doesNotMatch(page.body, /<form method="post" action="\/teams\/\d+\/(discard|members\/\d+\/(revoke|replace))"/);
+    for (const m of rows) {
+      assert.match(page.body, new RegExp(`href="/teams/${teamId}/members/${m.id}/revoke"`));
+      assert.match(page.body, new RegExp(`href="/teams/${teamId}/members/${m.id}/replace"`));
+    }
+    assert.match(page.body, new RegExp(`href="/teams/${teamId}/discard"`));
+  });
+
+  await t.test('taking off an enrolled member: the page, a one-click POST, the form, the message', async () => {
+    const path = `/teams/${teamId}/members/${rows[0].id}/revoke`;
+    const page = await writesNothing('the confirmation page', () => get(path, { jar: c.jar }));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['cache-control'], 'no-store');
+    const text = mainText(page.body);
+    for (const words of [`Take ${amy.name} off the team?`,
+      `${amy.name}’s enrollment (waiting for payment, ${PRICE}) is cancelled. Nothing has been paid ` +
+      `for this place, so nothing is owed: the ${PRICE} that was due is no longer due.`,
+      `${amy.name} is sent a message saying who took them off, with the cancellation policy.`,
+      'Cancellations made in writing at least 14 days before']) {
+      assert.ok(text.includes(words), `"${words}" in: ${text}`);
+    }
+    const oneClick = await writesNothing('a POST without the confirmation', () =>
+      post(path, { csrf: csrfOf(page.body) }, { jar: c.jar }));
+    assert.equal(oneClick.status, 303);
+    assert.equal(oneClick.headers.location, path);
+    const r = await teamAction(teamId, c.jar, `members/${rows[0].id}/revoke`);
+    assert.equal(r.status, 303, mainText(r.body));
+    assert.equal(r.headers.location, `/teams/${teamId}?done=revoked`);
+    assert.equal(statusText((await get(r.headers.location, { jar: c.jar })).body),
+      'The member was taken off the team, and a message telling them is queued.');
+    assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [rows[0].enrollmentId]), 'cancelled');
+    const msgs = await outboxMessages(amy.email, 'team-member-removed');
+    assert.equal(msgs.length, 1);
+    assert.equal(msgs[0].subject, `You were taken off team ${name}`);
+    for (const words of [`Hello ${amy.name},\n\n${mine('took you off')}`,
+      `Your enrollment in the course is cancelled. Nothing has been paid for this place, so ` +
+      `nothing is owed: the ${PRICE} that was due is no longer due.`, policyLine]) {
+      assert.ok(msgs[0].body.includes(words), `"${words}" in:\n${msgs[0].body}`);
+    }
+  });
+
+  await t.test('an administrator takes off an invited member: told, by whom', async () => {
+    const admin = await adminJar();
+    const adminName = await db("SELECT display_name FROM users WHERE handle = 'admin'");
+    const r = await teamAction(teamId, admin, `members/${rows[1].id}/revoke`);
+    assert.equal(r.status, 303, mainText(r.body));
+    const [m] = await outboxMessages(bob.email, 'team-member-removed');
+    assert.ok(m.body.includes(`${adminName}, an administrator of the course office, took you off team ${name}`), m.body);
+    assert.ok(m.body.includes('The invitation you were sent no longer works, and nothing is owed.'), m.body);
+    assert.deepEqual(await tokenFlags(rows[1].tokenId), { consumed: false, revoked: true });
+  });
+
+  const newcomer = member({ category: 'nurse' });
+  await t.test('replacing a paid member: the page keeps what was typed elsewhere; the paid place is refunded per policy', async () => {
+    const path = `/teams/${teamId}/members/${rows[2].id}/replace`;
+    const page = await get(path, { jar: c.jar });
+    assert.equal(page.status, 200);
+    const text = mainText(page.body);
+    assert.ok(text.includes(`${carl.name}’s enrollment (paid, ${PRICE}) is cancelled. ${PRICE} was paid ` +
+      'for this place. A refund follows the cancellation policy; the $10 processing fee is not refunded.'), text);
+    const typed = { name: newcomer.name, email: newcomer.email, profession: 'nurse', category: 'nurse',
+      track: 'pediatric' };
+    const elsewhere = await writesNothing('a replacement from a form without the confirmation', () =>
+      post(path, { csrf: csrfOf(page.body), ...typed }, { jar: c.jar }));
+    assert.equal(elsewhere.status, 200, 'shown the replacement page first');
+    assert.ok(elsewhere.body.includes(`value="${newcomer.email}"`), 'what was typed is kept');
+    assert.match(elsewhere.body, /<option value="pediatric" selected>/);
+    const r = await teamAction(teamId, c.jar, `members/${rows[2].id}/replace`, typed);
+    assert.equal(r.status, 201, mainText(r.body));
+    assert.equal(statusText(r.body), `${carl.name} was replaced by ${newcomer.name}, and a message telling ${carl.name} is queued.`);
+    assert.equal(inviteLinks(r.body)[0].email, newcomer.email);
+    assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [rows[2].enrollmentId]), 'cancelled');
+    const [m] = await outboxMessages(carl.email, 'team-member-replaced');
+    assert.equal(m.subject, `You were replaced on team ${name}`);
+    for (const words of [mine('replaced you with someone else on'), `Your enrollment in the course is ` +
+      `cancelled. ${PRICE} was paid for this place. A refund follows the cancellation policy; the $10 ` +
+      'processing fee is not refunded.', policyLine]) {
+      assert.ok(m.body.includes(words), `"${words}" in:\n${m.body}`);
+    }
+    assert.equal((await outboxMessages(newcomer.email, 'team-invite')).length, 1, 'the newcomer is invited');
+  });
+
+  await t.test('discarding the team: everyone still on it is told; the team page says so', async () => {
+    const path = `/teams/${teamId}/discard`;
+    const page = await writesNothing('the discard page', () => get(path, { jar: c.jar }));
+    assert.equal(page.status, 200);
+    const text = mainText(page.body);
+    for (const words of [`Discard team ${name}?`,
+      `${dee.name} (${dee.email}): the invitation stops working; nothing is owed.`,
+      `${newcomer.name} (${newcomer.email}): the invitation stops working; nothing is owed.`,
+      `${erin.name} (${erin.email}): the enrollment (${PRICE}) is cancelled. Nothing has been paid`]) {
+      assert.ok(text.includes(words), `"${words}" in: ${text}`);
+    }
+    assert.ok(!text.includes(amy.name) && !text.includes(carl.name), 'those already off are not listed');
+    const oneClick = await writesNothing('a one-click discard', () =>
+      post(path, { csrf: csrfOf(page.body) }, { jar: c.jar }));
+    assert.equal(oneClick.headers.location, path);
+    const r = await teamAction(teamId, c.jar, 'discard');
+    assert.equal(r.status, 303, mainText(r.body));
+    assert.equal(r.headers.location, `/teams/${teamId}?done=discarded`);
+    assert.equal(await db('SELECT state FROM teams WHERE id = $1', [teamId]), 'cancelled');
+    const after = await teamMembers(teamId);
+    assert.deepEqual(after.map((m) => m.state), ['revoked', 'revoked', 'replaced', 'revoked', 'revoked', 'revoked']);
+    assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [rows[4].enrollmentId]), 'cancelled');
+    for (const m of after.filter((x) => x.tokenId)) {
+      assert.equal((await tokenFlags(m.tokenId)).consumed || (await tokenFlags(m.tokenId)).revoked, true,
+        `${m.email}: no link left working`);
+    }
+    for (const who of [dee, newcomer, erin]) {
+      const msgs = await outboxMessages(who.email, 'team-discarded');
+      assert.equal(msgs.length, 1, `${who.email} is told once`);
+      assert.equal(msgs[0].subject, `Team ${name} was discarded`);
+      assert.ok(msgs[0].body.includes(mine('discarded')), msgs[0].body);
+    }
+    assert.ok((await outboxMessages(erin.email, 'team-discarded'))[0].body.includes(
+      'Your enrollment in the course is cancelled. Nothing has been paid'));
+    assert.equal((await outboxMessages(amy.email, 'team-discarded')).length, 0, 'not told twice');
+    const teamPage = await get(r.headers.location, { jar: c.jar });
+    assert.equal(statusText(teamPage.body),
+      'The team was discarded. Everyone who had been invited is sent a message saying so.');
+    assert.ok(mainText(teamPage.body).includes('This team was discarded: its invitations no longer work'));
+    assert.doesNotMatch(teamPage.body, /\/discard"|\/revoke"|\/replace"/, 'nothing more to change');
+    await writesNothing('a discarded team', async () => {
+      assert.equal((await get(path, { jar: c.jar })).status, 409);
+      assert.equal((await post(path, { csrf: csrfOf(teamPage.body), confirmed: 'yes' }, { jar: c.jar })).status, 409);
+    });
+  });
+
+  await t.test('discarding a draft: nobody was invited, so nobody is told', async () => {
+    const quiet = member();
+    const draft = await registerTeam(UPCOMING, c.jar, { members: [quiet] });
+    const page = await get(`/teams/${draft.teamId}/discard`, { jar: c.jar });
+    assert.ok(mainText(page.body).includes('Nobody has been invited yet, so nobody is told.'));
+    const r = await teamAction(draft.teamId, c.jar, 'discard');
+    assert.equal(r.status, 303);
+    assert.equal(await db('SELECT state FROM teams WHERE id = $1', [draft.teamId]), 'cancelled');
+    assert.equal(await count('outbox', 'to_email = $1', [quiet.email]), 0);
+  });
+});
