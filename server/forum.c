@@ -724,6 +724,12 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
+	/* What the delete that redirected here did (POST-redirect-GET). */
+	const char *done = http_query(req, "done");
+	tv_set_str(v, "notice", done && !strcmp(done, "deleted")
+	                            ? "Your post was deleted. A placeholder stays in its place, so "
+	                              "replies keep their numbers."
+	                            : NULL);
 	if (ag && PQntuples(ag)) {
 		tv *s = tv_set(v, "session", tv_obj(a));
 		tv_set_str(s, "day", arena_strdup(a, db_val(ag, 0, 0)));
@@ -970,7 +976,7 @@ typedef struct post_ref {
 	long long id, author_id;
 	int number;
 	bool deleted;
-	const char *src;
+	const char *src, *html;
 	thread_ref thread;
 } post_ref;
 
@@ -982,7 +988,7 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 		return false;
 	}
 	PGresult *r = db_q(db, "SELECT thread_id, author_id, number, deleted_at IS NOT NULL, body_src,"
-	                       " hidden FROM posts WHERE id = $1", num(req->a, id));
+	                       " hidden, body_html FROM posts WHERE id = $1", num(req->a, id));
 	if (!r) {
 		http_db_error(req);
 		return false;
@@ -998,6 +1004,7 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 	p->number = atoi(db_val(r, 0, 2));
 	p->deleted = db_val(r, 0, 3)[0] == 't';
 	p->src = arena_strdup(req->a, db_val(r, 0, 4));
+	p->html = arena_strdup(req->a, db_val(r, 0, 6));
 	bool hidden = db_val(r, 0, 5)[0] == 't';
 	PQclear(r);
 	if (!load_thread(req, db, thread_id, false, &p->thread))
@@ -1114,6 +1121,31 @@ static void edit_post(request *req)
 	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
 }
 
+/* The confirmation page: the post as it reads now, and what deleting does.
+ * Changes nothing; its form is the only way to delete. */
+static void delete_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	arena *a = req->a;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	post_ref p;
+	if (!load_post(req, db, &p) || !may_change(req, &p))
+		return;
+	tv *v = tv_obj(a);
+	set_space(v, a, &p.thread.space);
+	tv_set_str(v, "id", num(a, p.id));
+	tv_set_str(v, "thread_id", num(a, p.thread.id));
+	tv_set_str(v, "thread_title", p.thread.title);
+	tv_set_int(v, "number", p.number);
+	tv_set_str(v, "html", p.html);
+	tv_set_str(v, "csrf", session_csrf(req));
+	req->no_store = true;
+	http_render(req, 200, "post_delete", "Delete your post?", v);
+}
+
 static void delete_post(request *req)
 {
 	if (!authz_require_user(req))
@@ -1125,6 +1157,11 @@ static void delete_post(request *req)
 	post_ref p;
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
+	/* Only the confirmation page's form deletes; anything else is shown it. */
+	if (!http_form(req, "confirmed")) {
+		http_redirect(req, arena_sprintf(a, "/posts/%lld/delete", p.id));
+		return;
+	}
 	/* The post stays as a placeholder so replies still make sense; its
 	 * text leaves the page and the search index. Revisions remain for the
 	 * moderators. */
@@ -1146,7 +1183,9 @@ static void delete_post(request *req)
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
+	int page = (p.number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
+	http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=deleted#p%d", p.thread.id, page,
+	                                 p.number));
 }
 
 static void helpful_post(request *req)
@@ -1378,8 +1417,10 @@ void forum_routes(router *r)
 	           "attach the thread to an agenda session");
 	router_add(r, "GET", "/posts/:id/edit", edit_page, "post author", "edit form");
 	router_add(r, "POST", "/posts/:id/edit", edit_post, "post author", "save an edit (or preview)");
+	router_add(r, "GET", "/posts/:id/delete", delete_page, "post author",
+	           "what deleting would do; asks first");
 	router_add(r, "POST", "/posts/:id/delete", delete_post, "post author",
-	           "delete (a placeholder stays)");
+	           "delete, from that page's form (a placeholder stays)");
 	router_add(r, "POST", "/posts/:id/helpful", helpful_post, "space member",
 	           "mark helpful, or take it back");
 	router_add(r, "GET", "/posts/:id/revisions", revisions_page, "author, space moderator",

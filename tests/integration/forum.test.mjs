@@ -245,9 +245,9 @@ test('delete your own post: a placeholder stays, replies keep their numbers, the
   }
   await assertUnchanged(before0, 'deleting someone else\'s post');
 
-  const r = await act(sam.jar, `/posts/${pid2}/delete`);
+  const r = await act(sam.jar, `/posts/${pid2}/delete`, { confirmed: 'yes' });
   assert.equal(r.status, 303);
-  assert.equal(r.headers.location, `/t/${t}/p/2`);
+  assert.equal(r.headers.location, `/t/${t}?page=1&done=deleted#p2`);
   assert.equal(await sql(`SELECT deleted_at IS NOT NULL, body_src, body_html, body_text, search::text
                           FROM posts WHERE id = $1`, [pid2]), 't||||');
   assert.equal(await sql('SELECT body_src FROM post_revisions WHERE post_id = $1', [pid2]),
@@ -280,6 +280,63 @@ test('delete your own post: a placeholder stays, replies keep their numbers, the
   }
   assert.equal((await get(`/posts/${pid2}/edit`, { jar: sam.jar })).status, 409);
   await assertUnchanged(before0, 'actions on a deleted post');
+});
+
+// ---------------------------------------------------------------------------------------
+// Issue 9 §1: deleting a post happened on one click. The thread links to a confirmation page
+// (GET, changes nothing) showing the post and what deleting does; only its form deletes;
+// the thread then says what was done.
+test('deleting a post asks first: the post, what happens, and only that form deletes', async (t) => {
+  const { priya, sam } = P;
+  const word = `zq${uniq()}`;
+  const th = await startThread(priya.jar, S.cohort, `Ask first ${uniq()}`, 'Opening.');
+  assert.equal(await reply(sam.jar, th, `Maybe too much: **${word}**.`), 2);
+  const pid = await postId(th, 2);
+  const path = `/posts/${pid}/delete`;
+
+  await t.test('the thread has a link, not a one-click form', async () => {
+    const li = postsOn((await page(`/t/${th}`, sam.jar)).body).get(2).li;
+    assert.doesNotMatch(li, /<form method="post" action="\/posts\/\d+\/delete"/);
+    assert.match(li, new RegExp(`<a class="button secondary" href="${path}">Delete<span class="visually-hidden"> post 2</span>…</a>`));
+  });
+
+  await t.test('the confirmation page shows the post and changes nothing', async () => {
+    const before0 = await forumState();
+    const r = await get(path, { jar: sam.jar });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['cache-control'], 'no-store');
+    assert.match(r.body, new RegExp(`<strong>${word}</strong>`), 'the post as it reads now');
+    const text = mainText(r.body);
+    for (const words of ['Delete your post?', 'Its text leaves the thread and search.',
+      'Replies keep their numbers', 'This cannot be undone.']) {
+      assert.ok(text.includes(words), `"${words}" in: ${text}`);
+    }
+    assert.match(r.body, new RegExp(`<form method="post" action="${path}" class="stack">\\s*<input type="hidden" name="csrf" value="[^"]+">\\s*<input type="hidden" name="confirmed" value="yes">`));
+    assert.equal((await get(path, { jar: priya.jar })).status, 403, 'only the author');
+    await assertUnchanged(before0, 'looking at the confirmation page');
+  });
+
+  await t.test('a POST without the confirmation is shown the page; nothing changes', async () => {
+    const before0 = await forumState();
+    const r = await act(sam.jar, path);
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.location, path);
+    await assertUnchanged(before0, 'a one-click delete');
+    assert.equal(await sql('SELECT deleted_at IS NULL FROM posts WHERE id = $1', [pid]), 't');
+  });
+
+  await t.test('its form deletes; the thread says so', async () => {
+    const form = await get(path, { jar: sam.jar });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)[1];
+    const r = await post(path, { csrf, confirmed: 'yes' }, { jar: sam.jar });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.location, `/t/${th}?page=1&done=deleted#p2`);
+    assert.equal(await sql('SELECT deleted_at IS NOT NULL FROM posts WHERE id = $1', [pid]), 't');
+    const after = await page(r.headers.location.split('#')[0], sam.jar);
+    assert.equal(textOf(/<p class="callout" role="status">([\s\S]*?)<\/p>/.exec(after.body)?.[1] ?? ''),
+      'Your post was deleted. A placeholder stays in its place, so replies keep their numbers.');
+    assert.equal((await get(path, { jar: sam.jar })).status, 409, 'a deleted post is not offered again');
+  });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -1037,7 +1094,7 @@ test('search: never what the searcher cannot read (two cohorts); filters; delete
   const gone = `zq${uniq()}`;
   const n = await reply(priya.jar, th, `Soon deleted: ${gone}.`);
   assert.equal(searchResults((await page(`/search?q=${gone}`, amara.jar)).body).length, 1);
-  assert.equal((await act(priya.jar, `/posts/${await postId(th, n)}/delete`)).status, 303);
+  assert.equal((await act(priya.jar, `/posts/${await postId(th, n)}/delete`, { confirmed: 'yes' })).status, 303);
   assert.equal(searchResults((await page(`/search?q=${gone}`, amara.jar)).body).length, 0, 'deleted posts are not found');
   const oldWord = `zq${uniq()}`;
   const newWord = `zq${uniq()}`;
@@ -1106,13 +1163,13 @@ test('access: without an enrollment everything in a space is 404; a cancelled en
   const probes = (jar) => [
     ['GET', `/s/${S.cohort}`], ['GET', `/s/${S.cohort}/new`], ['GET', `/t/${th}`], ['GET', `/t/${th}/unread`],
     ['GET', `/t/${th}/p/1`], ['GET', `/t/${th}?quote=1`], ['GET', `/t/${th}?page=1`], ['GET', `/posts/${pid}/edit`],
-    ['GET', `/posts/${pid}/revisions`],
+    ['GET', `/posts/${pid}/revisions`], ['GET', `/posts/${pid}/delete`],
     ['POST', `/s/${S.cohort}/threads`, { title: 'x', body: 'y', action: 'post' }],
     ['POST', `/s/${S.cohort}/threads`, { title: 'x', body: 'y', action: 'preview' }],
     ['POST', `/s/${S.cohort}/read`], ['POST', `/t/${th}/reply`, { body: 'y', action: 'post' }],
     ['POST', `/t/${th}/reply`, { body: 'y', action: 'preview' }], ['POST', `/t/${th}/follow`],
     ['POST', `/t/${th}/pin`], ['POST', `/t/${th}/agenda`, { agenda_item: '' }],
-    ['POST', `/posts/${pid}/edit`, { body: 'y', action: 'save' }], ['POST', `/posts/${pid}/delete`],
+    ['POST', `/posts/${pid}/edit`, { body: 'y', action: 'save' }], ['POST', `/posts/${pid}/delete`, { confirmed: 'yes' }],
     ['POST', `/posts/${pid}/helpful`],
   ].map(([m, path, form]) => [m, path, m === 'GET' ? () => get(path, { jar }) : () => act(jar, path, form || {})]);
 
@@ -1218,7 +1275,7 @@ test('CSRF and Origin on every discussion form: refused with 403, nothing change
     [priya, `/s/${S.cohort}/threads`, { title: 'x', body: 'y', action: 'post' }],
     [priya, `/t/${th}/reply`, { body: 'y', action: 'post' }],
     [priya, `/posts/${minePid}/edit`, { body: 'changed', action: 'save' }],
-    [priya, `/posts/${minePid}/delete`, {}],
+    [priya, `/posts/${minePid}/delete`, { confirmed: 'yes' }],
     [priya, `/posts/${pid}/helpful`, {}],
     [priya, `/t/${th}/follow`, {}],
     [okafor, `/t/${th}/pin`, {}],
