@@ -1307,7 +1307,7 @@ void enroll_routes(router *r)
 	router_add(r, "POST", "/enrollments/:id/cancel", enrollment_cancel_post,
 	           "owner, director, admin", "cancel an enrollment (from that page's form)");
 	router_add(r, "POST", "/admin/enrollments/:id/confirm", admin_enrollment_confirm_post, "admin",
-	           "mark an enrollment paid");
+	           "mark an enrollment paid (the learner is told)");
 	router_add(r, "GET", "/admin/offerings/:id/enrollments", admin_enrollments_page, "admin",
 	           "an offering's enrollments");
 }
