@@ -10,7 +10,9 @@
 // <build>/screenshots/teams-<step>-<width>.png, checked for sideways scrolling on the phone,
 // for console errors and failed resources (CSP violations included), and with axe-core at
 // both widths (the two pages that repeat a template already checked at the phone width
-// only: axe is slow on a loaded machine, and ctest gives the file 300 s).
+// only: axe is slow on a loaded machine, and ctest gives the file 300 s). Then the pages that
+// ask first (issue 9 §1): cancelling an enrollment, replacing a member, discarding the team,
+// and taking a member off, which the coordinator confirms.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -232,6 +234,38 @@ describe('teams', () => {
                              FROM team_members m LEFT JOIN enrollments e ON e.id = m.enrollment_id
                              WHERE m.team_id = $1`, [teamId]),
       'accepted:team:162595 accepted:team:162595 invited:-:-');
+
+      // 7. Changes ask first (issue 9 §1). The existing member looks at cancelling, and keeps
+      // the place.
+      page = memberA.page;
+      await page.getByRole('link', { name: 'Cancel this enrollment…' }).click();
+      await visible(page.getByRole('heading', { level: 1, name: 'Cancel your enrollment?' }));
+      await visible(page.getByText('Amount concerned: $1,625.95, of which $10 is the non-refundable processing fee.'));
+      await checkPage(page, t, known, 'cancel-confirm');
+      await Promise.all([page.waitForURL(/\/enrollments\/\d+$/),
+        page.getByRole('link', { name: 'No, keep it' }).click()]);
+
+      // 8. The coordinator looks at replacing the third member and at discarding the team,
+      // keeps both, then takes the third member off: the team page says what was done.
+      page = coord.page;
+      await page.getByRole('link', { name: new RegExp(`^Replace ${third.name}\\s*…$`) }).click();
+      await visible(page.getByRole('heading', { level: 1, name: `Replace ${third.name}` }));
+      await checkPage(page, t, known, 'replace-confirm', { desktopAxe: false });
+      await page.getByRole('link', { name: `No, keep ${third.name}` }).click();
+      await page.getByRole('link', { name: 'Discard the team…' }).click();
+      await visible(page.getByRole('heading', { level: 1, name: `Discard team ${teamName}?` }));
+      await checkPage(page, t, known, 'discard-confirm', { desktopAxe: false });
+      await page.getByRole('link', { name: 'No, keep it' }).click();
+      await page.getByRole('link', { name: new RegExp(`^Take off the team\\s*: ${third.name}\\s*…$`) }).click();
+      await visible(page.getByRole('heading', { level: 1, name: `Take ${third.name} off the team?` }));
+      await visible(page.getByText('The invitation sent to'));
+      await checkPage(page, t, known, 'revoke-confirm');
+      await Promise.all([page.waitForURL(/\/teams\/\d+\?done=revoked$/),
+        page.getByRole('button', { name: `Yes, take ${third.name} off the team` }).click()]);
+      await visible(page.getByRole('status').filter({ hasText: 'The member was taken off the team' }));
+      await checkPage(page, t, known, 'team-revoked', { desktopAxe: false });
+      assert.equal(await db(`SELECT count(*) FROM outbox WHERE to_email = $1 AND kind = 'team-member-removed'`,
+        [third.email]), '1', 'the member taken off is told');
     } finally {
       await coord.context.close();
       await memberA.context.close();
