@@ -747,8 +747,8 @@ static void enrollment_page(request *req)
 
 /* ---- cancelling, and marking paid ---- */
 
-const char *enroll_refund_words(arena *a, const char *state, long long amount_cents,
-                                long long processing_cents)
+const char *enroll_refund_words(arena *a, const char *state, const char *source,
+                                long long amount_cents, long long processing_cents)
 {
 	if (amount_cents <= 0)
 		return "No fee was charged for this place.";
@@ -756,18 +756,24 @@ const char *enroll_refund_words(arena *a, const char *state, long long amount_ce
 		return arena_sprintf(a, "Nothing has been paid for this place, so nothing is owed: the "
 		                        "%s that was due is no longer due.",
 		                     money_format(a, amount_cents));
-	if (processing_cents > 0)
+	const char *kept = processing_cents > 0
+	                       ? arena_sprintf(a, "; the %s processing fee is not refunded",
+	                                       money_format(a, processing_cents))
+	                       : "";
+	/* Confirmed is paid only where payment is what confirmed it: an
+	 * administrator marking a place taken here paid, or the portal's import.
+	 * A team's members and staff-invited learners are confirmed unpaid. */
+	if (!strcmp(source, "self") || !strcmp(source, "import"))
 		return arena_sprintf(a, "%s was paid for this place. A refund follows the cancellation "
-		                        "policy; the %s processing fee is not refunded.",
-		                     money_format(a, amount_cents), money_format(a, processing_cents));
-	return arena_sprintf(a, "%s was paid for this place. A refund follows the cancellation "
-	                        "policy.", money_format(a, amount_cents));
+		                        "policy%s.", money_format(a, amount_cents), kept);
+	return arena_sprintf(a, "The place is priced at %s. Whatever has been paid for it is refunded "
+	                        "under the cancellation policy%s.", money_format(a, amount_cents), kept);
 }
 
 /* An enrollment someone is about to cancel, or has just cancelled. */
 typedef struct cancel_ref {
 	long long id, amount, processing;
-	const char *state, *role, *email, *name, *title, *dates, *slug, *policy, *team;
+	const char *state, *source, *role, *email, *name, *title, *dates, *slug, *policy, *team;
 	bool own;
 } cancel_ref;
 
@@ -783,7 +789,7 @@ static bool load_cancellable(request *req, PGconn *db, user *u, cancel_ref *c)
 		return false;
 	}
 	PGresult *r = db_q(db,
-		"SELECT e.user_id, e.offering_id, e.state, e.role, e.amount_cents,"
+		"SELECT e.user_id, e.offering_id, e.state, e.source, e.role, e.amount_cents,"
 		" e.processing_fee_cents, u.email, u.display_name AS name, c.title, o.slug,"
 		" to_char(o.starts_on, 'FMMonth FMDD, YYYY') || ' – ' ||"
 		" to_char(o.ends_on, 'FMMonth FMDD, YYYY') AS dates,"
@@ -821,6 +827,7 @@ static bool load_cancellable(request *req, PGconn *db, user *u, cancel_ref *c)
 	c->amount = atoll(db_col(r, 0, "amount_cents"));
 	c->processing = atoll(db_col(r, 0, "processing_fee_cents"));
 	c->state = arena_strdup(a, db_col(r, 0, "state"));
+	c->source = arena_strdup(a, db_col(r, 0, "source"));
 	c->role = arena_strdup(a, db_col(r, 0, "role"));
 	c->email = arena_strdup(a, db_col(r, 0, "email"));
 	c->name = arena_strdup(a, db_col(r, 0, "name"));
@@ -868,7 +875,7 @@ static void enrollment_cancel_page(request *req)
 	tv_set(v, "team", *c.team ? tv_str(a, c.team) : tv_null(a));
 	tv_set_str(v, "amount", money_format(a, c.amount));
 	tv_set(v, "processing", c.processing ? tv_str(a, money_format(a, c.processing)) : tv_null(a));
-	tv_set_str(v, "refund", enroll_refund_words(a, c.state, c.amount, c.processing));
+	tv_set_str(v, "refund", enroll_refund_words(a, c.state, c.source, c.amount, c.processing));
 	tv_set_str(v, "policy", c.policy);
 	tv_set_str(v, "csrf", session_csrf(req));
 	req->no_store = true;
@@ -901,7 +908,7 @@ static void enrollment_cancel_post(request *req)
 		"Cancellation policy: %s\n\nThe enrollment: %s/enrollments/%lld\n",
 		c.name, c.title, c.dates, who,
 		*c.team ? arena_sprintf(a, " You are no longer on team %s.", c.team) : "",
-		enroll_refund_words(a, c.state, c.amount, c.processing), c.policy,
+		enroll_refund_words(a, c.state, c.source, c.amount, c.processing), c.policy,
 		req->app->cfg->origin, c.id);
 	bool ok = db_begin(db) &&
 	          db_exec(db, "UPDATE enrollments SET state = 'cancelled', cancelled_at = to_timestamp($2)"

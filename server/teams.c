@@ -628,12 +628,13 @@ static const char started_words[] =
 typedef struct member_ref {
 	long long id, enrollment_id, token_id, amount, processing;
 	const char *state, *name, *email;
-	const char *enrollment_state; /* "" without an enrollment */
+	const char *enrollment_state, *source; /* "" without an enrollment */
 } member_ref;
 
 #define MEMBER_SQL                                                                         \
 	"SELECT m.id, m.state, m.name, m.email, coalesce(m.enrollment_id, 0) AS enrollment_id," \
 	" coalesce(m.token_id, 0) AS token_id, coalesce(e.state, '') AS enrollment_state,"      \
+	" coalesce(e.source, '') AS source,"                                                   \
 	" coalesce(e.amount_cents, m.amount_cents) AS amount_cents,"                            \
 	" coalesce(e.processing_fee_cents, m.processing_fee_cents) AS processing_fee_cents"     \
 	" FROM team_members m LEFT JOIN enrollments e ON e.id = m.enrollment_id"
@@ -647,6 +648,7 @@ static void read_member(arena *a, const PGresult *r, int row, member_ref *m)
 	m->enrollment_id = atoll(db_col(r, row, "enrollment_id"));
 	m->token_id = atoll(db_col(r, row, "token_id"));
 	m->enrollment_state = arena_strdup(a, db_col(r, row, "enrollment_state"));
+	m->source = arena_strdup(a, db_col(r, row, "source"));
 	m->amount = atoll(db_col(r, row, "amount_cents"));
 	m->processing = atoll(db_col(r, row, "processing_fee_cents"));
 }
@@ -695,7 +697,7 @@ static bool tell_member(request *req, PGconn *db, const team_ref *t, const offer
 	const char *effect =
 		enrolled(m) ? arena_sprintf(a, "Your enrollment in the course is cancelled. %s\n\n"
 		                               "Cancellation policy: %s",
-		                            enroll_refund_words(a, m->enrollment_state, m->amount,
+		                            enroll_refund_words(a, m->enrollment_state, m->source, m->amount,
 		                                                m->processing),
 		                            o->policy)
 		            : "The invitation you were sent no longer works, and nothing is owed.";
@@ -722,9 +724,9 @@ static tv *member_change_view(request *req, const team_ref *t, const offering_mi
 	tv_set_bool(v, "enrolled", enrolled(m));
 	tv_set_str(v, "state_label", enrolled(m) ? "accepted and enrolled" : "invited, not yet accepted");
 	tv_set_str(v, "enrollment_state", !strcmp(m->enrollment_state, "confirmed")
-	                                      ? "paid" : "waiting for payment");
+	                                      ? "confirmed" : "waiting for payment");
 	tv_set_str(v, "amount", money_format(a, m->amount));
-	tv_set_str(v, "refund", enroll_refund_words(a, m->enrollment_state, m->amount,
+	tv_set_str(v, "refund", enroll_refund_words(a, m->enrollment_state, m->source, m->amount,
 	                                            m->processing));
 	tv_set_str(v, "policy", o->policy);
 	tv_set_str(v, "csrf", session_csrf(req));
@@ -1066,7 +1068,7 @@ static void team_discard_page(request *req)
 		tv_set_str(mv, "email", m.email);
 		tv_set_bool(mv, "enrolled", enrolled(&m));
 		tv_set_str(mv, "amount", money_format(a, m.amount));
-		tv_set_str(mv, "refund", enroll_refund_words(a, m.enrollment_state, m.amount,
+		tv_set_str(mv, "refund", enroll_refund_words(a, m.enrollment_state, m.source, m.amount,
 		                                             m.processing));
 		any_enrolled = any_enrolled || enrolled(&m);
 	}

@@ -89,11 +89,13 @@ tv *enroll_mine_view(PGconn *db, arena *a, int64_t user_id, int64_t offering_id,
 
 /* What giving up a place means for its holder's money, in a sentence for a
  * page or a message: nothing owed for a place waiting for payment; for a
- * paid one, a refund under the offering's cancellation policy (the caller
- * quotes the policy) and the processing fee kept. state is the enrollment's
- * state before the change; amounts in cents. */
-const char *enroll_refund_words(arena *a, const char *state, long long amount_cents,
-                                long long processing_cents);
+ * confirmed one, a refund under the offering's cancellation policy (the
+ * caller quotes the policy), the processing fee kept. state and source are
+ * the enrollment's before the change: a confirmed place is said to be paid
+ * only when payment is what confirmed it (source "self" or "import"); a
+ * team member's or a staff-invited learner's may not be. Amounts in cents. */
+const char *enroll_refund_words(arena *a, const char *state, const char *source,
+                                long long amount_cents, long long processing_cents);
 
 /* A sentence for a person about a result that is not ENROLL_OK. */
 const char *enroll_result_text(enroll_result r);

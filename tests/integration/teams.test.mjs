@@ -933,9 +933,11 @@ test('team changes ask first, and everyone whose place changes is told', async (
     assert.equal((await acceptSignedIn(links[i].token, await testSession(who.handle))).status, 303);
   }
   const rows = await teamMembers(teamId);
-  // Carl's place is paid.
-  await db("UPDATE enrollments SET state = 'confirmed', confirmed_at = now() WHERE id = $1", [rows[2].enrollmentId]);
   const PRICE = '$1,625.95';  // a team of 5, early: 10% off
+  // Accepting the coordinator's confirmed quote confirms a member's place, but Cairn does not
+  // know whether (or by whom) it has been paid: the words say so.
+  const REFUND = `The place is priced at ${PRICE}. Whatever has been paid for it is refunded under ` +
+    'the cancellation policy; the $10 processing fee is not refunded.';
   const COURSE = 'Core Practice of Palliative Care';
   const mine = (m) => `${c.name}, your team's coordinator, ${m} team ${name} for ${COURSE} (`;
   const policyLine = 'Cancellation policy: Cancellations made in writing at least 14 days before';
@@ -957,8 +959,7 @@ test('team changes ask first, and everyone whose place changes is told', async (
     assert.equal(page.headers['cache-control'], 'no-store');
     const text = mainText(page.body);
     for (const words of [`Take ${amy.name} off the team?`,
-      `${amy.name}’s enrollment (waiting for payment, ${PRICE}) is cancelled. Nothing has been paid ` +
-      `for this place, so nothing is owed: the ${PRICE} that was due is no longer due.`,
+      `${amy.name}’s enrollment (confirmed, ${PRICE}) is cancelled. ${REFUND}`,
       `${amy.name} is sent a message saying who took them off, with the cancellation policy.`,
       'Cancellations made in writing at least 14 days before']) {
       assert.ok(text.includes(words), `"${words}" in: ${text}`);
@@ -977,8 +978,7 @@ test('team changes ask first, and everyone whose place changes is told', async (
     assert.equal(msgs.length, 1);
     assert.equal(msgs[0].subject, `You were taken off team ${name}`);
     for (const words of [`Hello ${amy.name},\n\n${mine('took you off')}`,
-      `Your enrollment in the course is cancelled. Nothing has been paid for this place, so ` +
-      `nothing is owed: the ${PRICE} that was due is no longer due.`, policyLine]) {
+      `Your enrollment in the course is cancelled. ${REFUND}`, policyLine]) {
       assert.ok(msgs[0].body.includes(words), `"${words}" in:\n${msgs[0].body}`);
     }
   });
@@ -999,13 +999,12 @@ test('team changes ask first, and everyone whose place changes is told', async (
   });
 
   const newcomer = member({ category: 'nurse' });
-  await t.test('replacing a paid member: the page keeps what was typed elsewhere; the paid place is refunded per policy', async () => {
+  await t.test('replacing an enrolled member: the page keeps what was typed elsewhere; the place is refunded per policy', async () => {
     const path = `/teams/${teamId}/members/${rows[2].id}/replace`;
     const page = await get(path, { jar: c.jar });
     assert.equal(page.status, 200);
     const text = mainText(page.body);
-    assert.ok(text.includes(`${carl.name}’s enrollment (paid, ${PRICE}) is cancelled. ${PRICE} was paid ` +
-      'for this place. A refund follows the cancellation policy; the $10 processing fee is not refunded.'), text);
+    assert.ok(text.includes(`${carl.name}’s enrollment (confirmed, ${PRICE}) is cancelled. ${REFUND}`), text);
     const typed = { name: newcomer.name, email: newcomer.email, profession: 'nurse', category: 'nurse',
       track: 'pediatric' };
     const elsewhere = await writesNothing('a replacement from a form without the confirmation', () =>
@@ -1020,9 +1019,8 @@ test('team changes ask first, and everyone whose place changes is told', async (
     assert.equal(await db('SELECT state FROM enrollments WHERE id = $1', [rows[2].enrollmentId]), 'cancelled');
     const [m] = await outboxMessages(carl.email, 'team-member-replaced');
     assert.equal(m.subject, `You were replaced on team ${name}`);
-    for (const words of [mine('replaced you with someone else on'), `Your enrollment in the course is ` +
-      `cancelled. ${PRICE} was paid for this place. A refund follows the cancellation policy; the $10 ` +
-      'processing fee is not refunded.', policyLine]) {
+    for (const words of [mine('replaced you with someone else on'),
+      `Your enrollment in the course is cancelled. ${REFUND}`, policyLine]) {
       assert.ok(m.body.includes(words), `"${words}" in:\n${m.body}`);
     }
     assert.equal((await outboxMessages(newcomer.email, 'team-invite')).length, 1, 'the newcomer is invited');
@@ -1036,7 +1034,7 @@ test('team changes ask first, and everyone whose place changes is told', async (
     for (const words of [`Discard team ${name}?`,
       `${dee.name} (${dee.email}): the invitation stops working; nothing is owed.`,
       `${newcomer.name} (${newcomer.email}): the invitation stops working; nothing is owed.`,
-      `${erin.name} (${erin.email}): the enrollment (${PRICE}) is cancelled. Nothing has been paid`]) {
+      `${erin.name} (${erin.email}): the enrollment (${PRICE}) is cancelled. ${REFUND}`]) {
       assert.ok(text.includes(words), `"${words}" in: ${text}`);
     }
     assert.ok(!text.includes(amy.name) && !text.includes(carl.name), 'those already off are not listed');
@@ -1061,7 +1059,7 @@ test('team changes ask first, and everyone whose place changes is told', async (
       assert.ok(msgs[0].body.includes(mine('discarded')), msgs[0].body);
     }
     assert.ok((await outboxMessages(erin.email, 'team-discarded'))[0].body.includes(
-      'Your enrollment in the course is cancelled. Nothing has been paid'));
+      `Your enrollment in the course is cancelled. ${REFUND}`));
     assert.equal((await outboxMessages(amy.email, 'team-discarded')).length, 0, 'not told twice');
     const teamPage = await get(r.headers.location, { jar: c.jar });
     assert.equal(statusText(teamPage.body),
