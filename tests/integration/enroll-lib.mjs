@@ -695,9 +695,14 @@ export async function outboxMessages(email, kind) {
   if (!rows) return [];
   const page = await get('/admin/outbox', { jar: await adminJar() });
   assert.equal(page.status, 200);
-  const items = [...page.body.matchAll(/<li>\s*<p><strong>([\s\S]*?)<\/strong> <span class="muted">to ([^<]*?) · [^<]*?· ([a-z-]+)[^<]*<\/span><\/p>\s*<pre>([\s\S]*?)<\/pre>/g)]
-    .map((m) => ({ subject: textOf(m[1]), to: m[2], kind: m[3],
-      body: m[4].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+  // The line under the subject reads "to EMAIL · WHEN · KIND[ · sent]" (WHEN is markup).
+  const items = [...page.body.matchAll(/<li>\s*<p><strong>([\s\S]*?)<\/strong> <span class="muted">([\s\S]*?)<\/span><\/p>\s*<pre>([\s\S]*?)<\/pre>/g)]
+    .map((m) => {
+      const parts = textOf(m[2]).split(' · ');
+      return { subject: textOf(m[1]), to: parts[0].replace(/^to /, ''), kind: parts[2], body: m[3] };
+    })
+    .map((m) => ({ ...m,
+      body: m.body.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
         .replace(/&#39;/g, "'").replace(/&amp;/g, '&') }))
     .filter((m) => m.to === email && m.kind === kind);
   return rows.split('\n').map((line, i) => {
