@@ -270,7 +270,7 @@ test('a deleted post leaves no text behind: told alone it goes, in a count the c
   const withWord = () => sql(`SELECT string_agg(u.handle, ',' ORDER BY u.handle) FROM notifications n
                               JOIN users u ON u.id = n.user_id WHERE n.excerpt LIKE '%' || $1 || '%'`, [word]);
   assert.equal(await withWord(), [author.handle, f1.handle, m1.handle].sort().join(','));
-  assert.equal((await act(r1.jar, `/posts/${pid}/delete`)).status, 303);
+  assert.equal((await act(r1.jar, `/posts/${pid}/delete`, { confirmed: 'yes' })).status, 303);
   assert.equal(await withWord(), '', 'the deleted text is in no notification');
   assert.deepEqual(await notesOf(m1, th), [], 'the mention, told of that post alone, is withdrawn');
   assert.deepEqual(await notesOf(f1, th), [{ kind: 'follow', count: 2, first: 2, newest: 3, unread: true }],
