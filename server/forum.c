@@ -16,6 +16,7 @@
 #include "cairn/markdown.h"
 #include "cairn/notify.h"
 #include "cairn/session.h"
+#include "cairn/space.h"
 #include "cairn/zone.h"
 
 #include <stdio.h>
@@ -32,94 +33,45 @@ static bool parse_id(const char *s, long long *out)
 	return http_parse_id(s, out);
 }
 
-int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id)
-{
-	char u[24], s[24];
-	snprintf(u, sizeof u, "%lld", (long long)user_id);
-	snprintf(s, sizeof s, "%lld", (long long)space_id);
-	PGresult *r = db_q(db, "SELECT cairn_space_role($1, $2)", u, s);
-	if (!r)
-		return -1;
-	int role = PQntuples(r) ? atoi(db_val(r, 0, 0)) : 0;
-	PQclear(r);
-	return role;
-}
-
 /* ---- loading what a page is about ---- */
-
-typedef struct space_ref {
-	long long id;
-	const char *kind, *title, *context, *offering_slug;
-	long long offering_id;
-	int role;
-} space_ref;
 
 typedef struct thread_ref {
 	long long id, author_id, agenda_item_id;
 	const char *title;
 	int last_number;
 	bool pinned, locked, hidden;
-	space_ref space;
+	space space;
 } thread_ref;
 
-/* The space's description line, e.g. "Core Practice of Palliative Care,
- * May 13–15, 2026". */
-#define SPACE_CONTEXT_SQL                                                                    \
-	"coalesce(c.title || ', ' || to_char(o.starts_on, 'FMMonth FMDD, YYYY'), se.title, '')"
-#define SPACE_JOINS                                                                          \
-	" LEFT JOIN offerings o ON o.id = s.offering_id LEFT JOIN courses c ON c.id = o.course_id" \
-	" LEFT JOIN series se ON se.id = s.series_id"
-
 /* Load a space the signed-in user can read; 404 otherwise (answered). */
-static bool load_space(request *req, PGconn *db, long long id, space_ref *s)
+static bool load_space(request *req, PGconn *db, long long id, space *s)
 {
-	arena *a = req->a;
-	user *u = session_user(req);
-	PGresult *r = db_q(db,
-		"SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL ", coalesce(o.slug, ''),"
-		" coalesce(s.offering_id, 0), cairn_space_role($2, s.id)"
-		" FROM spaces s" SPACE_JOINS " WHERE s.id = $1",
-		num(a, id), num(a, u->id));
-	if (!r) {
+	bool found;
+	if (!space_load(db, req->a, session_user(req)->id, id, s, &found)) {
 		http_db_error(req);
 		return false;
 	}
-	if (PQntuples(r) != 1 || atoi(db_val(r, 0, 6)) < 1) {
-		PQclear(r);
+	if (!found)
 		http_error(req, 404, NULL);
-		return false;
-	}
-	s->id = id;
-	s->kind = arena_strdup(a, db_val(r, 0, 1));
-	s->title = arena_strdup(a, db_val(r, 0, 2));
-	s->context = arena_strdup(a, db_val(r, 0, 3));
-	s->offering_slug = arena_strdup(a, db_val(r, 0, 4));
-	s->offering_id = atoll(db_val(r, 0, 5));
-	s->role = atoi(db_val(r, 0, 6));
-	PQclear(r);
-	return true;
+	return found;
 }
 
-/* Load a thread the user can read (hidden threads only for moderators). */
+/* Load a thread the user can read (hidden threads only for moderators);
+ * 404 otherwise (answered). */
 static bool load_thread(request *req, PGconn *db, long long id, bool for_update, thread_ref *t)
 {
 	arena *a = req->a;
-	user *u = session_user(req);
 	const char *sql = for_update
 		? "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
-		  " t.pinned, t.locked, t.hidden, t.space_id, cairn_space_role($2, t.space_id)"
-		  " FROM threads t WHERE t.id = $1 FOR UPDATE"
+		  " t.pinned, t.locked, t.hidden, t.space_id FROM threads t WHERE t.id = $1 FOR UPDATE"
 		: "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
-		  " t.pinned, t.locked, t.hidden, t.space_id, cairn_space_role($2, t.space_id)"
-		  " FROM threads t WHERE t.id = $1";
-	PGresult *r = db_q(db, sql, num(a, id), num(a, u->id));
+		  " t.pinned, t.locked, t.hidden, t.space_id FROM threads t WHERE t.id = $1";
+	PGresult *r = db_q(db, sql, num(a, id));
 	if (!r) {
 		http_db_error(req);
 		return false;
 	}
-	int role = PQntuples(r) == 1 ? atoi(db_val(r, 0, 9)) : 0;
-	bool hidden = PQntuples(r) == 1 && db_val(r, 0, 7)[0] == 't';
-	if (role < 1 || (hidden && role < 2)) {
+	if (PQntuples(r) != 1) {
 		PQclear(r);
 		http_error(req, 404, NULL);
 		return false;
@@ -131,13 +83,19 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 	t->last_number = atoi(db_val(r, 0, 4));
 	t->pinned = db_val(r, 0, 5)[0] == 't';
 	t->locked = db_val(r, 0, 6)[0] == 't';
-	t->hidden = hidden;
+	t->hidden = db_val(r, 0, 7)[0] == 't';
 	long long space_id = atoll(db_val(r, 0, 8));
 	PQclear(r);
-	return load_space(req, db, space_id, &t->space);
+	if (!load_space(req, db, space_id, &t->space))
+		return false;
+	if (t->hidden && !space_can(&t->space, SPACE_MODERATE)) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return true;
 }
 
-static void set_space(tv *v, arena *a, const space_ref *s)
+static void set_space(tv *v, arena *a, const space *s)
 {
 	tv *sv = tv_set(v, "space", tv_obj(a));
 	tv_set_str(sv, "id", num(a, s->id));
@@ -164,7 +122,7 @@ static bool resolve_mention(void *p, const char *handle)
 	if (c->failed || c->n >= MARKDOWN_MAX_MENTIONS)
 		return false;
 	PGresult *r = db_q(c->db,
-		"SELECT id FROM users WHERE handle = $1 AND cairn_space_role(id, $2) >= 1",
+		"SELECT id FROM users WHERE handle = $1 AND " SPACE_READABLE_SQL("id", "$2"),
 		handle, num(c->a, c->space_id));
 	if (!r) {
 		c->failed = true;
@@ -268,7 +226,7 @@ tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id)
 	PGresult *r = db_q(db,
 		"WITH mine AS (SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
 		" coalesce(o.starts_on, '1900-01-01') AS starts"
-		" FROM spaces s" SPACE_JOINS " WHERE s.kind <> 'group' AND cairn_space_role($1, s.id) >= 1)"
+		" FROM spaces s" SPACE_JOINS " WHERE s.kind <> 'group' AND " SPACE_READABLE_SQL("$1", "s.id") ")"
 		" SELECT m.id, m.title, m.context, m.kind,"
 		" coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0)) FROM threads t"
 		"   LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
@@ -351,7 +309,7 @@ static void space_page(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	space_ref s;
+	space s;
 	if (!load_space(req, db, id, &s))
 		return;
 	/* Keyset cursor: ?after=<last_post_at in µs>.<thread id> */
@@ -365,7 +323,7 @@ static void space_page(request *req)
 			return;
 		}
 	}
-	const char *mod = s.role >= 2 ? "true" : "false";
+	const char *mod = space_can(&s, SPACE_MODERATE) ? "true" : "false";
 	PGresult *pinned = after ? NULL : db_q(db,
 		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
@@ -403,7 +361,7 @@ static void space_page(request *req)
 	tv_set(v, "next", more ? tv_strf(a, "%s.%s", db_val(r, n - 1, 10), db_val(r, n - 1, 0))
 	                       : tv_null(a));
 	tv_set_bool(v, "has_threads", list->n > 0);
-	tv_set_bool(v, "can_start", strcmp(s.kind, "announcements") || s.role >= 2);
+	tv_set_bool(v, "can_start", space_can(&s, SPACE_START));
 	tv_set_bool(v, "paged", after != NULL);
 	tv_set_str(v, "csrf", session_csrf(req));
 	PQclear(pinned);
@@ -424,7 +382,7 @@ static void mark_space_read_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	space_ref s;
+	space s;
 	if (!load_space(req, db, id, &s))
 		return;
 	bool ok = db_begin(db) &&
@@ -444,7 +402,7 @@ static void mark_space_read_post(request *req)
 
 /* ---- starting a thread ---- */
 
-static void new_thread_view(request *req, const space_ref *s, int status, const char *title,
+static void new_thread_view(request *req, const space *s, int status, const char *title,
                             const char *body, const char *preview, const char *error)
 {
 	arena *a = req->a;
@@ -458,9 +416,9 @@ static void new_thread_view(request *req, const space_ref *s, int status, const 
 	http_render(req, status, "thread_new", "Start a discussion", v);
 }
 
-static bool may_start(const space_ref *s)
+static bool may_start(const space *s)
 {
-	return strcmp(s->kind, "announcements") || s->role >= 2;
+	return space_can(s, SPACE_START);
 }
 
 static void new_thread_page(request *req)
@@ -475,7 +433,7 @@ static void new_thread_page(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	space_ref s;
+	space s;
 	if (!load_space(req, db, id, &s))
 		return;
 	if (!may_start(&s)) {
@@ -618,7 +576,7 @@ static void new_thread_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	space_ref s;
+	space s;
 	if (!load_space(req, db, id, &s))
 		return;
 	if (!may_start(&s)) {
@@ -672,7 +630,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		return;
 	}
 	int first = (page - 1) * FORUM_POSTS_PER_PAGE + 1, last = page * FORUM_POSTS_PER_PAGE;
-	bool mod = t->space.role >= 2;
+	bool mod = space_can(&t->space, SPACE_MODERATE);
 	PGresult *r = db_q(db,
 		"SELECT p.id, p.number, p.author_id, au.display_name, au.handle,"
 		" " ZONE_SQL("p.created_at", "$4") ","
@@ -932,7 +890,7 @@ static void reply_post(request *req)
 		return;
 	int last_page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) /
 	                                FORUM_POSTS_PER_PAGE : 1;
-	if (t.locked && t.space.role < 2) {
+	if (t.locked && !space_can(&t.space, SPACE_MODERATE)) {
 		http_error(req, 403, "This thread is locked: nobody can reply. Nothing was posted.");
 		return;
 	}
@@ -1009,7 +967,7 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 	PQclear(r);
 	if (!load_thread(req, db, thread_id, false, &p->thread))
 		return false;
-	if (hidden && p->thread.space.role < 2 && p->author_id != session_user(req)->id) {
+	if (hidden && !space_can(&p->thread.space, SPACE_MODERATE) && p->author_id != session_user(req)->id) {
 		http_error(req, 404, NULL);
 		return false;
 	}
@@ -1235,7 +1193,7 @@ static void revisions_page(request *req)
 	if (!load_post(req, db, &p))
 		return;
 	/* DESIGN §5: revisions are for the author and the space's moderators. */
-	if (p.author_id != u->id && p.thread.space.role < 2) {
+	if (p.author_id != u->id && !space_can(&p.thread.space, SPACE_MODERATE)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -1305,7 +1263,7 @@ static void pin_post(request *req)
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
-	if (t.space.role < 2) {
+	if (!space_can(&t.space, SPACE_MODERATE)) {
 		http_error(req, 403, "Only the space's moderators pin threads. Nothing was changed.");
 		return;
 	}
@@ -1328,7 +1286,7 @@ static void agenda_link_post(request *req)
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
-	if (t.space.role < 2 || !t.space.offering_id) {
+	if (!space_can(&t.space, SPACE_MODERATE) || !t.space.offering_id) {
 		http_error(req, 403, "Only facilitators and directors link threads to sessions. "
 		                     "Nothing was changed.");
 		return;
@@ -1373,8 +1331,8 @@ static void person_page(request *req)
 	PGresult *r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.pronouns, u.track FROM users u"
 		" WHERE u.handle = $1 AND (u.id = $2 OR EXISTS (SELECT 1 FROM spaces s"
-		" WHERE s.kind <> 'group' AND cairn_space_role(u.id, s.id) >= 1"
-		" AND cairn_space_role($2, s.id) >= 1))",
+		" WHERE s.kind <> 'group' AND " SPACE_READABLE_SQL("u.id", "s.id")
+		" AND " SPACE_READABLE_SQL("$2", "s.id") "))",
 		http_param(req, "handle"), num(a, me->id));
 	if (!r) {
 		http_db_error(req);

@@ -12,6 +12,7 @@
 #include "cairn/keys.h"
 #include "cairn/notify.h"
 #include "cairn/session.h"
+#include "cairn/space.h"
 #include "cairn/zone.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ static void home_page(request *req)
 		" a.starts_at <= to_timestamp($2),"
 		" a.day_number, o.time_zone = $3,"
 		" (SELECT t.id FROM threads t WHERE t.agenda_item_id = a.id AND NOT t.hidden"
-		"  AND cairn_space_role($1, t.space_id) >= 1 ORDER BY t.id LIMIT 1)"
+		"  AND " SPACE_READABLE_SQL("$1", "t.space_id") " ORDER BY t.id LIMIT 1)"
 		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
 		" JOIN courses c ON c.id = o.course_id"
 		" JOIN enrollments e ON e.offering_id = o.id AND e.user_id = $1 AND e.state <> 'cancelled'"

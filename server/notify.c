@@ -6,6 +6,7 @@
 #include "cairn/clock.h"
 #include "cairn/outbox.h"
 #include "cairn/session.h"
+#include "cairn/space.h"
 #include "cairn/zone.h"
 
 #include <stdio.h>
@@ -104,7 +105,7 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		" INSERT INTO notifications AS n (user_id, kind, thread_id, post_id, first_number,"
 		"  actor_id, excerpt, created_at)"
 		" SELECT b.user_id, b.kind, t.id, $2, $6, $4, $5, to_timestamp($7) FROM best b, t"
-		" WHERE cairn_space_role(b.user_id, t.space_id) >= 1 ORDER BY b.user_id"
+		" WHERE " SPACE_READABLE_SQL("b.user_id", "t.space_id") " ORDER BY b.user_id"
 		" ON CONFLICT (user_id, thread_id, (kind = 'mention')) WHERE read_at IS NULL"
 		" DO UPDATE SET count = n.count + 1, post_id = EXCLUDED.post_id,"
 		"  first_number = coalesce(n.first_number,"
@@ -213,7 +214,7 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 		"  WHERE n.user_id = $1 AND n.read_at IS NULL),"
 		" open AS MATERIALIZED (SELECT d.space_id FROM"
 		"  (SELECT DISTINCT space_id FROM mine OFFSET 0) d"
-		"  WHERE cairn_space_role($1, d.space_id) >= 1)"
+		"  WHERE " SPACE_READABLE_SQL("$1", "d.space_id") ")"
 		" SELECT count(*) FROM mine WHERE space_id IN (SELECT space_id FROM open)", u);
 	if (!r)
 		return -1;
@@ -235,7 +236,7 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		" FROM notifications n JOIN threads t ON t.id = n.thread_id"
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
 		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.bump < $4::bigint)"
-		" AND cairn_space_role($1, t.space_id) >= 1 AND NOT t.hidden AND NOT p.hidden"
+		" AND " SPACE_READABLE_SQL("$1", "t.space_id") " AND NOT t.hidden AND NOT p.hidden"
 		" ORDER BY n.bump DESC LIMIT $2",
 		num(a, user_id), num(a, limit), zone, num(a, before));
 	if (!r)

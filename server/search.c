@@ -5,6 +5,7 @@
 #include "cairn/authz.h"
 #include "cairn/gate.h"
 #include "cairn/session.h"
+#include "cairn/space.h"
 #include "cairn/zone.h"
 
 #include <stdatomic.h>
@@ -210,12 +211,12 @@ static void search_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	const char *q = http_query(req, "q"), *space = http_query(req, "space");
+	const char *q = http_query(req, "q"), *space_arg = http_query(req, "space");
 	const char *author = http_query(req, "author");
 	const char *from = http_query(req, "from"), *to = http_query(req, "to");
 	long long space_id = 0;
 	const char *problem = NULL;
-	if (space && *space && !form_get_int(&req->query, "space", 1, 9000000000000000000LL, &space_id))
+	if (space_arg && *space_arg && !form_get_int(&req->query, "space", 1, 9000000000000000000LL, &space_id))
 		problem = "Choose a space from the list.";
 	if ((from && *from && !valid_date(from)) || (to && *to && !valid_date(to)))
 		problem = "Dates are written YYYY-MM-DD.";
@@ -250,7 +251,7 @@ static void search_page(request *req)
 		"SELECT s.id, s.title || coalesce(' · ' || c.title || ', ' ||"
 		" to_char(o.starts_on, 'FMMon YYYY'), '') FROM spaces s"
 		" LEFT JOIN offerings o ON o.id = s.offering_id LEFT JOIN courses c ON c.id = o.course_id"
-		" WHERE cairn_space_role($1, s.id) >= 1 ORDER BY s.id",
+		" WHERE " SPACE_READABLE_SQL("$1", "s.id") " ORDER BY s.id",
 		num(a, u->id));
 	if (!sp) {
 		http_db_error(req);

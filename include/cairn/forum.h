@@ -3,10 +3,10 @@
  * Markdown, replies and quotes, edits with revisions, deletion, the
  * "helpful" reaction, follows, reading state, pins, agenda links, search.
  *
- * Who may read and write a space is the database's cairn_space_role()
- * (sql/004_forum.sql, DESIGN §5): 0 none, 1 member, 2 moderator. A person
- * who cannot see a space gets 404 for everything in it, so the existence of
- * a thread is not revealed either.
+ * What a person may do in a space is space.h's capabilities (read, post,
+ * start threads, moderate), computed in one place from DESIGN §5's rule. A
+ * person who cannot read a space gets 404 for everything in it, so the
+ * existence of a thread is not revealed either.
  */
 #ifndef CAIRN_FORUM_H
 #define CAIRN_FORUM_H
@@ -47,8 +47,5 @@ typedef struct forum_post_in {
  * would see, or NULL after a database error. */
 bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
                       int *number, const char **problem);
-
-/* The user's role in a space (0, 1, 2); -1 on a database error. */
-int forum_space_role(PGconn *db, int64_t user_id, int64_t space_id);
 
 #endif

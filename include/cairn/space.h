@@ -1,0 +1,68 @@
+/*
+ * space.h - a discussion space and what one person may do in it.
+ *
+ * Who belongs to a space is decided by the database (cairn_space_role() in
+ * sql/, DESIGN §5): 0 none, 1 member, 2 moderator. What that standing lets a
+ * person do is decided here, once: every feature that shows or changes
+ * something in a space (threads and posts, groups, moderation, search) asks
+ * for a capability, never compares role numbers itself.
+ *
+ * A person without SPACE_READ is answered 404 for the space and everything
+ * in it, so not even the existence of a thread leaks.
+ */
+#ifndef CAIRN_SPACE_H
+#define CAIRN_SPACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "cairn/arena.h"
+
+typedef enum space_cap {
+	SPACE_READ = 1u << 0,     /* see the space, its threads and posts */
+	SPACE_POST = 1u << 1,     /* reply, edit and delete one's own posts, react, follow */
+	SPACE_START = 1u << 2,    /* start a thread */
+	SPACE_MODERATE = 1u << 3, /* pin, link to the agenda, see revisions, post in locked threads */
+} space_cap;
+
+/* The SQL condition "user u may read space s", for queries over many spaces
+ * (lists, search, notifications); the same rule as SPACE_READ. */
+#define SPACE_READABLE_SQL(u, s) "cairn_space_role(" u ", " s ") >= 1"
+
+/* A space's description line, e.g. "Core Practice of Palliative Care, May
+ * 13, 2026", over spaces s joined with SPACE_JOINS (o offering, c course,
+ * se series). */
+#define SPACE_CONTEXT_SQL                                                                    \
+	"coalesce(c.title || ', ' || to_char(o.starts_on, 'FMMonth FMDD, YYYY'), se.title, '')"
+#define SPACE_JOINS                                                                          \
+	" LEFT JOIN offerings o ON o.id = s.offering_id LEFT JOIN courses c ON c.id = o.course_id" \
+	" LEFT JOIN series se ON se.id = s.series_id"
+
+typedef struct space {
+	int64_t id;
+	const char *kind;          /* "series", "cohort", "announcements", "group" */
+	const char *title;
+	const char *context;       /* e.g. "Core Practice of Palliative Care, May 13, 2026" */
+	const char *offering_slug; /* "" unless the space belongs to an offering */
+	int64_t offering_id;       /* 0 unless the space belongs to an offering */
+	unsigned caps;             /* space_cap bits for the person it was loaded for */
+} space;
+
+/* The capabilities of standing `role` (cairn_space_role) in a space of `kind`. */
+unsigned space_caps(const char *kind, int role);
+
+/* Load space `id` as user `user_id` sees it. Returns false on a database
+ * error. Otherwise *found says whether it exists and the user may read it
+ * (when not, *out is untouched and the caller answers 404). Strings are
+ * arena copies. */
+bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, bool *found);
+
+/* Does the loaded space grant every capability in `caps`? */
+static inline bool space_can(const space *s, unsigned caps)
+{
+	return (s->caps & caps) == caps;
+}
+
+#endif

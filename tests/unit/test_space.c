@@ -1,0 +1,57 @@
+/*
+ * test_space.c - what each standing in a space lets a person do (DESIGN §5):
+ * nothing without standing; members read, post and start threads except in
+ * announcements; moderators do everything, in every kind of space.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cairn/space.h"
+
+static const char *const kinds[] = {"series", "cohort", "announcements", "group"};
+
+static void no_standing_no_capability(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		assert_int_equal(space_caps(kinds[i], 0), 0);
+		assert_int_equal(space_caps(kinds[i], -1), 0);
+	}
+}
+
+static void members_read_post_and_start_except_announcements(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		unsigned c = space_caps(kinds[i], 1);
+		assert_true(c & SPACE_READ);
+		assert_true(c & SPACE_POST);
+		assert_false(c & SPACE_MODERATE);
+		assert_int_equal(!!(c & SPACE_START), i != 2);
+	}
+}
+
+static void moderators_do_everything(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		space s = {.caps = space_caps(kinds[i], 2)};
+		assert_true(space_can(&s, SPACE_READ | SPACE_POST | SPACE_START | SPACE_MODERATE));
+	}
+	space member = {.caps = space_caps("cohort", 1)};
+	assert_true(space_can(&member, SPACE_READ | SPACE_POST));
+	assert_false(space_can(&member, SPACE_READ | SPACE_MODERATE));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(no_standing_no_capability),
+		cmocka_unit_test(members_read_post_and_start_except_announcements),
+		cmocka_unit_test(moderators_do_everything),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
