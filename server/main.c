@@ -17,11 +17,14 @@
 #include "cairn/enroll_import.h"
 #include "cairn/forum.h"
 #include "cairn/home.h"
+#include "cairn/invite.h"
 #include "cairn/http.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
 #include "cairn/notify.h"
 #include "cairn/outbox.h"
+#include "cairn/people.h"
+#include "cairn/profile.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
 #include "cairn/session.h"
@@ -58,7 +61,9 @@ static void add_routes(router *r)
 	http_routes(r);
 	series_routes(r);
 	auth_routes(r);
-	accounts_routes(r);
+	invite_routes(r);
+	profile_routes(r);
+	people_routes(r);
 	catalog_routes(r);
 	home_routes(r);
 	enroll_routes(r);

@@ -1,7 +1,9 @@
 /*
- * accounts.h - where accounts come from and how people look after them:
- * invitations and sign-up, the recovery code, password change and reset,
- * the profile and its sessions, and the admin's user and invitation pages.
+ * accounts.h - making an account: its details (checked and normalised), the
+ * user row and keys, signing the new owner in; and the answers for a link
+ * whose token is needed. Identity code with no routes: the pages are in
+ * invite.h (invitations), profile.h (a person's own account) and people.h
+ * (the admin's), and enroll.h makes accounts on the way to a place.
  */
 #ifndef CAIRN_ACCOUNTS_H
 #define CAIRN_ACCOUNTS_H
@@ -11,8 +13,7 @@
 
 #include "cairn/crypto.h"
 #include "cairn/http.h"
-
-void accounts_routes(router *r);
+#include "cairn/tokens.h"
 
 /* The details a new account needs (CLI, demo data and sign-up share it). */
 typedef struct account_fields {
@@ -52,5 +53,13 @@ bool accounts_sign_up(request *req, PGconn *db, const account_fields *f, const c
 /* The professions (value, label) and whether a value is one of them. */
 bool accounts_profession_valid(const char *p);
 const char *accounts_profession_label(const char *p);
+
+/* Answer a request whose link's token cannot be used (st is not
+ * TOKEN_VALID): 404 for a token never issued, 410 for one used, withdrawn
+ * or expired, the database error page on TOKEN_DB_ERROR. */
+void accounts_link_error(request *req, token_state st);
+
+/* The full link (the site's origin, path, ?token=) for a message. */
+const char *accounts_link(request *req, const char *path, const char *token);
 
 #endif
