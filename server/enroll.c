@@ -1271,9 +1271,8 @@ static void staff_invite_post(request *req)
 		                        "telling them is in the outbox.", name, email);
 	} else {
 		char token[CRYPTO_TOKEN_TEXT_BYTES + 1];
-		const char *data = arena_sprintf(a, "{\"offering_id\": %lld, \"role\": \"%s\"}",
-		                                 (long long)o.id, role);
-		int64_t tid = ok ? token_issue(db, a, "invite", 0, email, false, u->id, 14 * 86400, data,
+		token_data data = {.offering_id = o.id, .role = role};
+		int64_t tid = ok ? token_issue(db, a, "invite", 0, email, false, u->id, 14 * 86400, &data,
 		                               now, token) : 0;
 		link = arena_sprintf(a, "%s/invite?token=%s", req->app->cfg->origin, token);
 		sodium_memzero(token, sizeof token);

@@ -615,16 +615,19 @@ static bool import_rows(request *req, PGconn *db, batch *b, const user *admin, l
 		fee_quote q = fees_quote(&rule, (time_t)now, 1);
 		if (row->stale_invite && !token_revoke(db, row->stale_invite, now))
 			return false;
-		const char *data = arena_sprintf(a,
-			"{\"offering_id\": %lld, \"role\": \"learner\", \"import\": true,"
-			" \"fee_category\": \"%s\", \"team_id\": %s, \"price_kind\": \"%s\","
-			" \"course_fee_cents\": %lld, \"processing_fee_cents\": %lld}",
-			(long long)b->offering_id, row->category, team ? num(a, team) : "null",
-			q.early ? "early" : "regular", (long long)q.course_fee_cents,
-			(long long)q.processing_cents);
+		token_data data = {
+			.offering_id = b->offering_id,
+			.role = "learner",
+			.import = true,
+			.fee_category = row->category,
+			.team_id = team,
+			.price_kind = q.early ? "early" : "regular",
+			.course_fee_cents = q.course_fee_cents,
+			.processing_fee_cents = q.processing_cents,
+		};
 		char token[CRYPTO_TOKEN_TEXT_BYTES + 1];
 		int64_t tid = token_issue(db, a, "invite", 0, row->email, false, admin->id,
-		                          IMPORT_INVITE_TTL_SECONDS, data, now, token);
+		                          IMPORT_INVITE_TTL_SECONDS, &data, now, token);
 		if (!tid) {
 			sodium_memzero(token, sizeof token);
 			return false;

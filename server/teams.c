@@ -530,9 +530,9 @@ static bool invite_member(request *req, PGconn *db, const team_ref *t, long long
 	const char *coordinator = arena_strdup(a, db_val(r, 0, 3));
 	PQclear(r);
 	char token[CRYPTO_TOKEN_TEXT_BYTES + 1];
-	const char *data = arena_sprintf(a, "{\"team_member_id\": %lld}", mid);
+	token_data data = {.team_member_id = mid};
 	int64_t tid = token_issue(db, a, "team_invite", 0, email, false, t->coordinator_id,
-	                          TEAM_INVITE_TTL_SECONDS, data, now, token);
+	                          TEAM_INVITE_TTL_SECONDS, &data, now, token);
 	const char *link = arena_sprintf(a, "%s/team-invite?token=%s", req->app->cfg->origin, token);
 	sodium_memzero(token, sizeof token);
 	bool ok = tid &&

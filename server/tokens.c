@@ -8,10 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An id as a parameter: 0 (none) is SQL NULL. */
+static const char *id_param(arena *a, int64_t id)
+{
+	return id ? arena_sprintf(a, "%lld", (long long)id) : NULL;
+}
+
 int64_t token_issue(PGconn *db, arena *a, const char *purpose, int64_t user_id,
                     const char *email, bool grants_admin, int64_t created_by, long ttl_seconds,
-                    const char *data_json, long long now, char text[CRYPTO_TOKEN_TEXT_BYTES + 1])
+                    const token_data *data, long long now, char text[CRYPTO_TOKEN_TEXT_BYTES + 1])
 {
+	static const token_data none;
+	const token_data *d = data ? data : &none;
 	uint8_t hash[CRYPTO_HASH_BYTES];
 	crypto_token_new(text);
 	crypto_token_hash(text, strlen(text), hash);
@@ -24,14 +32,26 @@ int64_t token_issue(PGconn *db, arena *a, const char *purpose, int64_t user_id,
 		created_by ? arena_sprintf(a, "%lld", (long long)created_by) : NULL,
 		arena_sprintf(a, "%lld", now),
 		arena_sprintf(a, "%ld", ttl_seconds),
-		data_json ? data_json : "{}",
+		id_param(a, d->offering_id),
+		d->role,
+		d->import ? "true" : NULL,
+		d->fee_category,
+		id_param(a, d->team_id),
+		d->price_kind,
+		d->import ? arena_sprintf(a, "%lld", d->course_fee_cents) : NULL,
+		d->import ? arena_sprintf(a, "%lld", d->processing_fee_cents) : NULL,
+		id_param(a, d->team_member_id),
 	};
 	PGresult *r = db_query(db,
 		"INSERT INTO tokens (token_hash, purpose, user_id, email, grants_admin, created_by,"
 		" created_at, expires_at, data) VALUES ($1::bytea, $2, $3, $4, $5, $6,"
-		" to_timestamp($7), to_timestamp($7) + make_interval(secs => $8::int), $9::jsonb)"
+		" to_timestamp($7), to_timestamp($7) + make_interval(secs => $8::int),"
+		" jsonb_strip_nulls(jsonb_build_object('offering_id', $9::bigint, 'role', $10::text,"
+		"  'import', $11::boolean, 'fee_category', $12::text, 'team_id', $13::bigint,"
+		"  'price_kind', $14::text, 'course_fee_cents', $15::bigint,"
+		"  'processing_fee_cents', $16::bigint, 'team_member_id', $17::bigint)))"
 		" RETURNING id",
-		9, params);
+		17, params);
 	if (!r)
 		return 0;
 	int64_t id = atoll(db_val(r, 0, 0));

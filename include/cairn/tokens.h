@@ -37,11 +37,28 @@ typedef struct token_row {
 	const char *data;         /* jsonb as text */
 } token_row;
 
+/* What a token carries for whoever consumes it (tokens.data, jsonb), by
+ * the keys they read. A field that is 0, NULL or false is left out, and the
+ * fees only go with an import. PostgreSQL builds the JSON from these as
+ * parameters: no text is ever spliced into JSON, so a value with quotes,
+ * backslashes or braces is stored as it is. */
+typedef struct token_data {
+	int64_t offering_id;        /* an invitation to an offering (enroll_after_invite) */
+	const char *role;           /* learner, facilitator or director */
+	bool import;                /* from an enrollment import: the portal's terms follow */
+	const char *fee_category;
+	int64_t team_id;
+	const char *price_kind;     /* "early" or "regular" */
+	long long course_fee_cents, processing_fee_cents;
+	int64_t team_member_id;     /* a team invitation */
+} token_data;
+
 /* Issue a token; text receives the link's token. Returns the row id, or 0
- * on a database error. ttl_seconds from now (the app clock). */
+ * on a database error. ttl_seconds from now (the app clock). data may be
+ * NULL (nothing carried: {}). */
 int64_t token_issue(PGconn *db, arena *a, const char *purpose, int64_t user_id,
                     const char *email, bool grants_admin, int64_t created_by, long ttl_seconds,
-                    const char *data_json, long long now, char text[CRYPTO_TOKEN_TEXT_BYTES + 1]);
+                    const token_data *data, long long now, char text[CRYPTO_TOKEN_TEXT_BYTES + 1]);
 
 /* Look a token up by its text for purpose. for_update locks the row (use
  * inside the consuming transaction). */
