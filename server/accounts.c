@@ -6,12 +6,7 @@
  * way) call it, so it needs none of them.
  */
 #include "cairn/accounts.h"
-#include "cairn/auth.h"
-#include "cairn/authz.h"
-#include "cairn/clock.h"
 #include "cairn/keys.h"
-#include "cairn/log.h"
-#include "cairn/outbox.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"
 #include "cairn/zone.h"

@@ -7,7 +7,6 @@
 #include "cairn/accounts.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
-#include "cairn/log.h"
 #include "cairn/outbox.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"

@@ -14,7 +14,6 @@
 #include "cairn/clock.h"
 #include "cairn/keys.h"
 #include "cairn/log.h"
-#include "cairn/outbox.h"
 #include "cairn/session.h"
 #include "cairn/tokens.h"
 #include "cairn/zone.h"
