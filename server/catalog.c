@@ -96,17 +96,16 @@ static bool is_digit(char c)
 }
 
 /* The :id route parameter as canonical decimal text, or NULL after
- * answering 404 (ids are positive). */
+ * answering 404 (http_parse_id decides what an id is). */
 static const char *path_id(request *req)
 {
 	const char *s = http_param(req, "id");
-	size_t n = s ? strlen(s) : 0;
-	bool ok = n && n <= 18 && s[0] != '0';
-	for (size_t i = 0; ok && i < n; i++)
-		ok = is_digit(s[i]);
-	if (!ok)
+	long long id;
+	if (!http_parse_id(s, &id)) {
 		http_error(req, 404, NULL);
-	return ok ? s : NULL;
+		return NULL;
+	}
+	return s;
 }
 
 /* The admin's database connection, or NULL once the request is answered

@@ -373,10 +373,8 @@ static const char *read_batch(arena *a, const char *text, batch *b)
 static bool load_offering(request *req, PGconn *db, batch *b)
 {
 	arena *a = req->a;
-	const char *ids = http_param(req, "id");
-	char *end;
-	long long id = ids ? strtoll(ids, &end, 10) : 0;
-	if (!ids || !*ids || *end || id <= 0) {
+	long long id;
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, "There is no such offering.");
 		return false;
 	}

@@ -28,11 +28,6 @@ static const char *num(arena *a, long long v)
 	return arena_sprintf(a, "%lld", v);
 }
 
-static bool parse_id(const char *s, long long *out)
-{
-	return http_parse_id(s, out);
-}
-
 /* ---- loading what a page is about ---- */
 
 typedef struct thread_ref {
@@ -305,7 +300,7 @@ static void space_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -318,7 +313,7 @@ static void space_page(request *req)
 	if (after) {
 		char *dot;
 		cursor_us = strtoll(after, &dot, 10);
-		if (*dot != '.' || !parse_id(dot + 1, &cursor_id) || cursor_us <= 0) {
+		if (*dot != '.' || !http_parse_id(dot + 1, &cursor_id) || cursor_us <= 0) {
 			http_error(req, 400, "That page address is not valid.");
 			return;
 		}
@@ -378,7 +373,7 @@ static void mark_space_read_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -429,7 +424,7 @@ static void new_thread_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -572,7 +567,7 @@ static void new_thread_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return;
 	}
@@ -788,7 +783,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 static bool thread_from_path(request *req, PGconn *db, thread_ref *t, bool for_update)
 {
 	long long id;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
@@ -869,7 +864,7 @@ static void post_permalink(request *req)
 	if (!thread_from_path(req, db, &t, false))
 		return;
 	long long n;
-	if (!parse_id(http_param(req, "n"), &n) || n > t.last_number) {
+	if (!http_parse_id(http_param(req, "n"), &n) || n > t.last_number) {
 		http_error(req, 404, "This thread has no such post.");
 		return;
 	}
@@ -941,7 +936,7 @@ typedef struct post_ref {
 static bool load_post(request *req, PGconn *db, post_ref *p)
 {
 	long long id;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
@@ -1293,7 +1288,7 @@ static void agenda_link_post(request *req)
 	}
 	const char *item = http_form(req, "agenda_item");
 	long long item_id = 0;
-	if (item && *item && !parse_id(item, &item_id)) {
+	if (item && *item && !http_parse_id(item, &item_id)) {
 		http_error(req, 400, "Choose a session from the list.");
 		return;
 	}

@@ -290,8 +290,7 @@ static void notifications_page(request *req)
 	if (!db)
 		return;
 	long long before = 0;
-	if (http_query(req, "before") &&
-	    !form_get_int(&req->query, "before", 1, 9000000000000000000LL, &before)) {
+	if (http_query(req, "before") && !http_parse_id(http_query(req, "before"), &before)) {
 		http_error(req, 400, "That page address is not valid.");
 		return;
 	}

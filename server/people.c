@@ -130,8 +130,7 @@ static void admin_outbox_page(request *req)
 		return;
 	arena *a = req->a;
 	long long before = 0;
-	if (http_query(req, "before") &&
-	    !form_get_int(&req->query, "before", 1, 9000000000000000000LL, &before)) {
+	if (http_query(req, "before") && !http_parse_id(http_query(req, "before"), &before)) {
 		http_error(req, 400, "That page of the outbox does not exist: “before” must be a "
 		                     "message number.");
 		return;

@@ -216,7 +216,7 @@ static void search_page(request *req)
 	const char *from = http_query(req, "from"), *to = http_query(req, "to");
 	long long space_id = 0;
 	const char *problem = NULL;
-	if (space_arg && *space_arg && !form_get_int(&req->query, "space", 1, 9000000000000000000LL, &space_id))
+	if (space_arg && *space_arg && !http_parse_id(space_arg, &space_id))
 		problem = "Choose a space from the list.";
 	if ((from && *from && !valid_date(from)) || (to && *to && !valid_date(to)))
 		problem = "Dates are written YYYY-MM-DD.";

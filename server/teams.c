@@ -32,11 +32,6 @@ static const char *num(arena *a, long long v)
 	return arena_sprintf(a, "%lld", v);
 }
 
-static bool parse_id(const char *s, long long *out)
-{
-	return http_parse_id(s, out);
-}
-
 /* ---- the registration form ---- */
 
 typedef struct member_in {
@@ -331,7 +326,7 @@ typedef struct team_ref {
 static bool load_team(request *req, PGconn *db, user *u, team_ref *t)
 {
 	long long id;
-	if (!parse_id(http_param(req, "id"), &id)) {
+	if (!http_parse_id(http_param(req, "id"), &id)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
@@ -745,7 +740,7 @@ static bool load_member(request *req, PGconn *db, user *u, bool lock, team_ref *
 	long long mid;
 	if (!load_team(req, db, u, t))
 		return false;
-	if (!parse_id(http_param(req, "mid"), &mid)) {
+	if (!http_parse_id(http_param(req, "mid"), &mid)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
