@@ -13,6 +13,11 @@ void clock_set(time_t t)
 {
 	atomic_store(&pinned_us, (int64_t)t * 1000000);
 }
+
+int64_t clock_pinned_us(void)
+{
+	return atomic_load(&pinned_us);
+}
 #endif
 
 int64_t clock_now_us(void)

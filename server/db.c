@@ -265,6 +265,20 @@ PGconn *db_acquire(db_pool *p)
 		pthread_mutex_unlock(&p->lock);
 		return NULL;
 	}
+#ifdef CAIRN_TEST_HOOKS
+	/* The database reads "now" through cairn_now() (sql/011): tell it the
+	 * pinned clock, or that there is none, so SQL and C agree. */
+	{
+		int64_t us = clock_pinned_us();
+		char when[32];
+		snprintf(when, sizeof when, "%lld", (long long)(us / 1000000));
+		const char *params[1] = {when};
+		PGresult *r = PQexecParams(c, us ? "SELECT set_config('cairn.now', to_timestamp($1::bigint)::text, false)"
+		                                 : "SELECT set_config('cairn.now', '', false)",
+		                           us ? 1 : 0, NULL, us ? params : NULL, NULL, NULL, 0);
+		PQclear(r);
+	}
+#endif
 	/* Remember which slot it came from by parking it there while busy. */
 	pthread_mutex_lock(&p->lock);
 	s->conn = c;

@@ -221,7 +221,7 @@ tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id)
 	PGresult *r = db_q(db,
 		"WITH mine AS (SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
 		" coalesce(o.starts_on, '1900-01-01') AS starts"
-		" FROM spaces s" SPACE_JOINS " WHERE s.kind <> 'group' AND " SPACE_READABLE_SQL("$1", "s.id") ")"
+		" FROM spaces s" SPACE_JOINS " WHERE " SPACE_READABLE_SQL("$1", "s.id") ")"
 		" SELECT m.id, m.title, m.context, m.kind,"
 		" coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0)) FROM threads t"
 		"   LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
@@ -1326,7 +1326,7 @@ static void person_page(request *req)
 	PGresult *r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.pronouns, u.track FROM users u"
 		" WHERE u.handle = $1 AND (u.id = $2 OR EXISTS (SELECT 1 FROM spaces s"
-		" WHERE s.kind <> 'group' AND " SPACE_READABLE_SQL("u.id", "s.id")
+		" WHERE " SPACE_READABLE_SQL("u.id", "s.id")
 		" AND " SPACE_READABLE_SQL("$2", "s.id") "))",
 		http_param(req, "handle"), num(a, me->id));
 	if (!r) {

@@ -30,6 +30,7 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 	PGresult *r = db_q(db,
 		"SELECT s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
 		" coalesce(o.slug, '') AS offering_slug, coalesce(s.offering_id, 0) AS offering_id,"
+		" coalesce(s.group_id, 0) AS group_id,"
 		" cairn_space_role($2, s.id) AS role"
 		" FROM spaces s" SPACE_JOINS " WHERE s.id = $1",
 		sid, uid);
@@ -48,6 +49,7 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 				.context = arena_strdup(a, db_val(r, 0, PQfnumber(r, "context"))),
 				.offering_slug = arena_strdup(a, db_val(r, 0, PQfnumber(r, "offering_slug"))),
 				.offering_id = atoll(db_val(r, 0, PQfnumber(r, "offering_id"))),
+				.group_id = atoll(db_val(r, 0, PQfnumber(r, "group_id"))),
 				.caps = caps,
 			};
 		}

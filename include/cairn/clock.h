@@ -27,6 +27,8 @@ struct timespec clock_deadline_ms(int ms);
 #ifdef CAIRN_TEST_HOOKS
 /* Pin the clock to t (seconds since the epoch); 0 returns to the real clock. */
 void clock_set(time_t t);
+/* The pinned time in microseconds, or 0 when the clock is not pinned. */
+int64_t clock_pinned_us(void);
 #endif
 
 #endif

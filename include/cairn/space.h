@@ -32,13 +32,16 @@ typedef enum space_cap {
 #define SPACE_READABLE_SQL(u, s) "cairn_space_role(" u ", " s ") >= 1"
 
 /* A space's description line, e.g. "Core Practice of Palliative Care, May
- * 13, 2026", over spaces s joined with SPACE_JOINS (o offering, c course,
- * se series). */
+ * 13, 2026" or "Small group, Palliative Care Education Series", over spaces
+ * s joined with SPACE_JOINS (o offering, c course, g group, se series: the
+ * space's own or its group's). */
 #define SPACE_CONTEXT_SQL                                                                    \
-	"coalesce(c.title || ', ' || to_char(o.starts_on, 'FMMonth FMDD, YYYY'), se.title, '')"
+	"coalesce(c.title || ', ' || to_char(o.starts_on, 'FMMonth FMDD, YYYY'),"             \
+	" CASE WHEN s.kind = 'group' THEN 'Small group, ' || se.title END, se.title, '')"
 #define SPACE_JOINS                                                                          \
 	" LEFT JOIN offerings o ON o.id = s.offering_id LEFT JOIN courses c ON c.id = o.course_id" \
-	" LEFT JOIN series se ON se.id = s.series_id"
+	" LEFT JOIN groups g ON g.id = s.group_id"                                              \
+	" LEFT JOIN series se ON se.id = coalesce(s.series_id, g.series_id)"
 
 typedef struct space {
 	int64_t id;
@@ -47,6 +50,7 @@ typedef struct space {
 	const char *context;       /* e.g. "Core Practice of Palliative Care, May 13, 2026" */
 	const char *offering_slug; /* "" unless the space belongs to an offering */
 	int64_t offering_id;       /* 0 unless the space belongs to an offering */
+	int64_t group_id;          /* 0 unless the space is a small group's */
 	unsigned caps;             /* space_cap bits for the person it was loaded for */
 } space;
 
