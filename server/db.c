@@ -157,11 +157,34 @@ static PGresult *run(PGconn *c, const char *sql, int nparams, const char *const 
 /* Settings every connection has, also after a transparent reconnect. JIT
  * compilation and parallel workers cost a request-sized query far more
  * than they save (0.5-0.9 s measured on a loaded 2-core machine). */
+#ifdef CAIRN_TEST_HOOKS
+/* The database reads "now" through cairn_now() (sql/011): every connection
+ * handed out is told the pinned test clock, or '' for the real one, so SQL
+ * and C agree on the time. The shipped binary never sets it. */
+#define CLOCK_SQL "SELECT set_config('cairn.now', CASE WHEN $1 = '' THEN '' ELSE" \
+                  " to_timestamp($1::bigint)::text END, false)"
+
+static const char *pinned_param(char buf[32])
+{
+	int64_t us = clock_pinned_us();
+	if (us)
+		snprintf(buf, 32, "%lld", (long long)(us / 1000000));
+	else
+		buf[0] = '\0';
+	return buf;
+}
+#endif
+
 static void setup_session(PGconn *c)
 {
 	PGresult *r = PQexec(c, "SET TIME ZONE 'UTC'; SET statement_timeout = '15s'; SET jit = off;"
 	                        " SET max_parallel_workers_per_gather = 0");
 	PQclear(r);
+#ifdef CAIRN_TEST_HOOKS
+	char buf[32];
+	const char *p[1] = {pinned_param(buf)};
+	PQclear(PQexecParams(c, CLOCK_SQL, 1, NULL, p, NULL, NULL, 0));
+#endif
 }
 
 /* Has the server closed this connection while it sat in the pool? Reading
@@ -266,18 +289,8 @@ PGconn *db_acquire(db_pool *p)
 		return NULL;
 	}
 #ifdef CAIRN_TEST_HOOKS
-	/* The database reads "now" through cairn_now() (sql/011): tell it the
-	 * pinned clock, or that there is none, so SQL and C agree. */
-	{
-		int64_t us = clock_pinned_us();
-		char when[32];
-		snprintf(when, sizeof when, "%lld", (long long)(us / 1000000));
-		const char *params[1] = {when};
-		PGresult *r = PQexecParams(c, us ? "SELECT set_config('cairn.now', to_timestamp($1::bigint)::text, false)"
-		                                 : "SELECT set_config('cairn.now', '', false)",
-		                           us ? 1 : 0, NULL, us ? params : NULL, NULL, NULL, 0);
-		PQclear(r);
-	}
+	/* Through db_query, which reconnects a connection the server dropped. */
+	PQclear(db_query(c, CLOCK_SQL, 1, (const char *[]){pinned_param((char[32]){0})}));
 #endif
 	/* Remember which slot it came from by parking it there while busy. */
 	pthread_mutex_lock(&p->lock);

@@ -97,6 +97,7 @@ static void set_space(tv *v, arena *a, const space *s)
 	tv_set_str(sv, "title", s->title);
 	tv_set_str(sv, "context", s->context);
 	tv_set(sv, "offering_slug", *s->offering_slug ? tv_str(a, s->offering_slug) : tv_null(a));
+	tv_set(sv, "group_id", s->group_id ? tv_str(a, num(a, s->group_id)) : tv_null(a));
 }
 
 /* ---- Markdown with mentions ---- */
@@ -216,18 +217,19 @@ static const char *render_body(request *req, PGconn *db, long long space_id, con
 
 /* ---- spaces ---- */
 
-tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id)
+tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id, bool with_groups)
 {
 	PGresult *r = db_q(db,
 		"WITH mine AS (SELECT s.id, s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
 		" coalesce(o.starts_on, '1900-01-01') AS starts"
-		" FROM spaces s" SPACE_JOINS " WHERE " SPACE_READABLE_SQL("$1", "s.id") ")"
+		" FROM spaces s" SPACE_JOINS " WHERE (s.kind <> 'group' OR $2)"
+		" AND " SPACE_READABLE_SQL("$1", "s.id") ")"
 		" SELECT m.id, m.title, m.context, m.kind,"
 		" coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0)) FROM threads t"
 		"   LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
 		"   WHERE t.space_id = m.id AND NOT t.hidden), 0)"
 		" FROM mine m ORDER BY m.kind = 'series' DESC, m.starts DESC, m.kind, m.id LIMIT 100",
-		num(a, user_id));
+		num(a, user_id), with_groups ? "true" : "false");
 	if (!r)
 		return NULL;
 	tv *list = tv_list(a);
@@ -250,7 +252,7 @@ static void spaces_page(request *req)
 	if (!u)
 		return;
 	PGconn *db = http_db(req);
-	tv *spaces = db ? forum_spaces_view(db, req->a, u->id) : NULL;
+	tv *spaces = db ? forum_spaces_view(db, req->a, u->id, true) : NULL;
 	/* The enrollments say why a space is (not yet) here. */
 	tv *mine = spaces ? enroll_mine_view(db, req->a, u->id, 0, false, 10) : NULL;
 	if (!mine) {

@@ -9,6 +9,7 @@
 #include "cairn/clock.h"
 #include "cairn/enroll.h"
 #include "cairn/forum.h"
+#include "cairn/group.h"
 #include "cairn/keys.h"
 #include "cairn/notify.h"
 #include "cairn/session.h"
@@ -20,6 +21,9 @@
 
 /* Enrollments listed on the home; /enrollments has them all. */
 enum { HOME_ENROLLMENTS = 5 };
+/* Small groups listed on the home (a learner has one per series; staff may
+ * oversee many); /groups has them all. */
+enum { HOME_GROUPS = 5 };
 
 static void home_page(request *req)
 {
@@ -61,10 +65,11 @@ static void home_page(request *req)
 		" WHERE a.ends_at > to_timestamp($2) AND a.kind NOT IN ('break', 'lunch')"
 		" ORDER BY a.starts_at LIMIT 1",
 		uid, session_now_param(req), u->time_zone, u->track) : NULL;
-	tv *spaces = nx ? forum_spaces_view(db, a, u->id) : NULL;
+	tv *spaces = nx ? forum_spaces_view(db, a, u->id, false) : NULL;
 	tv *recent = spaces ? notify_recent_view(db, a, u->id, 5) : NULL;
 	tv *mine = recent ? enroll_mine_view(db, a, u->id, 0, false, HOME_ENROLLMENTS) : NULL;
-	if (!mine) {
+	tv *groups = mine ? group_mine_view(db, a, u->id, HOME_GROUPS + 1) : NULL;
+	if (!groups) {
 		PQclear(c);
 		PQclear(o);
 		PQclear(nx);
@@ -109,6 +114,16 @@ static void home_page(request *req)
 	tv_set_bool(v, "has_spaces", spaces->n > 0);
 	tv_set(v, "recent", recent);
 	tv_set_bool(v, "has_recent", recent->n > 0);
+	tv *own = tv_set(v, "groups", tv_list(a));
+	bool oversees = false;
+	for (size_t i = 0; i < groups->n && own->n < HOME_GROUPS; i++) {
+		if (tv_get(groups->items[i], "mine")->b)
+			tv_push(own, groups->items[i]);
+		else
+			oversees = true;
+	}
+	tv_set_bool(v, "has_groups", own->n > 0);
+	tv_set_bool(v, "more_groups", oversees || groups->n > HOME_GROUPS);
 	tv_set(v, "enrollments", mine);
 	tv_set_bool(v, "has_enrollments", mine->n > 0);
 	PQclear(c);

@@ -16,6 +16,7 @@
 #include "cairn/enroll.h"
 #include "cairn/enroll_import.h"
 #include "cairn/forum.h"
+#include "cairn/group.h"
 #include "cairn/home.h"
 #include "cairn/invite.h"
 #include "cairn/http.h"
@@ -70,6 +71,7 @@ static void add_routes(router *r)
 	enroll_import_routes(r);
 	teams_routes(r);
 	forum_routes(r);
+	group_routes(r);
 	notify_routes(r);
 	search_routes(r);
 #ifdef CAIRN_TEST_HOOKS

@@ -24,9 +24,10 @@ enum {
 
 void forum_routes(router *r);
 
-/* The spaces the user can read, with unread counts, for the home page:
- * a list of {id, title, context, unread, has_unread}. NULL on a DB error. */
-tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id);
+/* The spaces the user can read, with unread counts: a list of {id, title,
+ * context, unread, has_unread}. Small groups' spaces only when with_groups
+ * (the home lists the groups themselves). NULL on a DB error. */
+tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id, bool with_groups);
 
 /* A post written outside a request: the demo's history. */
 typedef struct forum_post_in {

@@ -1,0 +1,346 @@
+/*
+ * group.c - see group.h. The group page gathers what a small group's people
+ * need between live sessions: who is in it, who facilitates it this course,
+ * its latest conversations, and when it next meets.
+ *
+ * Every query here is bounded by one group (its members, facilitators and
+ * threads) or by a LIMIT, so a page costs the same in a series of a
+ * thousand groups as in one of three.
+ */
+#include "cairn/group.h"
+#include "cairn/accounts.h"
+#include "cairn/authz.h"
+#include "cairn/db.h"
+#include "cairn/session.h"
+#include "cairn/space.h"
+#include "cairn/zone.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Threads and agenda items shown on a group page; the space has them all. */
+enum { GROUP_THREADS = 5, GROUP_AGENDA = 12, GROUP_HISTORY = 50, GROUP_LIST = 200 };
+
+static const char *num(arena *a, long long v)
+{
+	return arena_sprintf(a, "%lld", v);
+}
+
+static const char *track_label(const char *track)
+{
+	return strcmp(track, "pediatric") ? "Adult" : "Pediatric";
+}
+
+tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit)
+{
+	PGresult *r = db_q(db,
+		"WITH seen AS (SELECT g.id, g.name, g.track, se.title AS series, s.id AS space_id,"
+		"  (EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = $1"
+		"           AND m.left_at IS NULL)"
+		"   OR EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = g.id"
+		"              AND gf.user_id = $1)) AS mine"
+		"  FROM groups g JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id"
+		"  WHERE " SPACE_READABLE_SQL("$1", "s.id") ")"
+		" SELECT seen.*, coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0))"
+		"   FROM threads t LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
+		"   WHERE t.space_id = seen.space_id AND NOT t.hidden), 0) AS unread"
+		" FROM seen ORDER BY mine DESC, series, track, name, id LIMIT $2",
+		num(a, user_id), num(a, limit));
+	if (!r)
+		return NULL;
+	tv *list = tv_list(a);
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *g = tv_push(list, tv_obj(a));
+		tv_set_str(g, "id", arena_strdup(a, db_col(r, i, "id")));
+		tv_set_str(g, "name", arena_strdup(a, db_col(r, i, "name")));
+		tv_set_str(g, "track", track_label(db_col(r, i, "track")));
+		tv_set_str(g, "series", arena_strdup(a, db_col(r, i, "series")));
+		tv_set_str(g, "space_id", arena_strdup(a, db_col(r, i, "space_id")));
+		tv_set_bool(g, "mine", db_col(r, i, "mine")[0] == 't');
+		long long unread = atoll(db_col(r, i, "unread"));
+		tv_set_int(g, "unread", unread);
+		tv_set_bool(g, "has_unread", unread > 0);
+	}
+	PQclear(r);
+	return list;
+}
+
+static void groups_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	tv *groups = group_mine_view(db, req->a, u->id, GROUP_LIST);
+	if (!groups) {
+		http_db_error(req);
+		return;
+	}
+	tv *mine = tv_list(req->a), *others = tv_list(req->a);
+	for (size_t i = 0; i < groups->n; i++) {
+		tv *g = groups->items[i];
+		tv_push(tv_get(g, "mine")->b ? mine : others, g);
+	}
+	tv *v = tv_obj(req->a);
+	tv_set(v, "mine", mine);
+	tv_set_bool(v, "has_mine", mine->n > 0);
+	tv_set(v, "others", others);
+	tv_set_bool(v, "has_others", others->n > 0);
+	tv_set_bool(v, "full", groups->n >= GROUP_LIST);
+	http_render(req, 200, "groups", "Small groups", v);
+}
+
+/* The group's current members, each with whether they hold a place in a
+ * current or upcoming course of the series (and so can read the group). */
+static tv *members_view(PGconn *db, arena *a, const char *gid, const char *series_id)
+{
+	PGresult *r = db_q(db,
+		"SELECT u.display_name, u.handle, u.profession, u.track, u.pronouns,"
+		" EXISTS (SELECT 1 FROM enrollments e JOIN offerings o ON o.id = e.offering_id"
+		"   JOIN courses c ON c.id = o.course_id"
+		"   WHERE c.series_id = $2 AND e.user_id = u.id AND e.role = 'learner'"
+		"   AND e.state = 'confirmed' AND cairn_offering_open(o.ends_on, o.time_zone)) AS active"
+		" FROM group_members m JOIN users u ON u.id = m.user_id"
+		" WHERE m.group_id = $1 AND m.left_at IS NULL ORDER BY u.display_name, u.id",
+		gid, series_id);
+	if (!r)
+		return NULL;
+	tv *list = tv_list(a);
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *m = tv_push(list, tv_obj(a));
+		tv_set_str(m, "name", arena_strdup(a, db_col(r, i, "display_name")));
+		tv_set_str(m, "handle", arena_strdup(a, db_col(r, i, "handle")));
+		tv_set_str(m, "profession", accounts_profession_label(db_col(r, i, "profession")));
+		const char *track = db_col(r, i, "track");
+		tv_set_str(m, "track", !strcmp(track, "both") ? "Adult and pediatric" : track_label(track));
+		const char *pronouns = db_col(r, i, "pronouns");
+		tv_set(m, "pronouns", *pronouns ? tv_str(a, arena_strdup(a, pronouns)) : tv_null(a));
+		tv_set_bool(m, "away", db_col(r, i, "active")[0] != 't');
+	}
+	PQclear(r);
+	return list;
+}
+
+/* Facilitators by course: those of courses that have not ended, then
+ * earlier ones (the group stays while its facilitators change). */
+static bool facilitators_view(PGconn *db, arena *a, const char *gid, tv *v)
+{
+	PGresult *r = db_q(db,
+		"SELECT u.display_name, u.handle, u.pronouns, u.profession, c.title AS course,"
+		" to_char(o.starts_on, 'FMMonth YYYY') AS starts,"
+		" cairn_offering_open(o.ends_on, o.time_zone) AS current"
+		" FROM group_facilitators gf JOIN users u ON u.id = gf.user_id"
+		" JOIN offerings o ON o.id = gf.offering_id JOIN courses c ON c.id = o.course_id"
+		" WHERE gf.group_id = $1"
+		" ORDER BY current DESC, o.starts_on DESC, u.display_name, u.id LIMIT 50",
+		gid);
+	if (!r)
+		return false;
+	tv *now = tv_set(v, "facilitators", tv_list(a));
+	tv *before = tv_set(v, "past_facilitators", tv_list(a));
+	for (int i = 0; i < PQntuples(r); i++) {
+		bool current = db_col(r, i, "current")[0] == 't';
+		tv *f = tv_push(current ? now : before, tv_obj(a));
+		tv_set_str(f, "name", arena_strdup(a, db_col(r, i, "display_name")));
+		tv_set_str(f, "handle", arena_strdup(a, db_col(r, i, "handle")));
+		tv_set_str(f, "profession", accounts_profession_label(db_col(r, i, "profession")));
+		const char *pronouns = db_col(r, i, "pronouns");
+		tv_set(f, "pronouns", *pronouns ? tv_str(a, arena_strdup(a, pronouns)) : tv_null(a));
+		tv_set_str(f, "course", arena_strdup(a, db_col(r, i, "course")));
+		tv_set_str(f, "starts", arena_strdup(a, db_col(r, i, "starts")));
+	}
+	tv_set_bool(v, "has_facilitators", now->n > 0);
+	tv_set_bool(v, "has_past_facilitators", before->n > 0);
+	PQclear(r);
+	return true;
+}
+
+/* The latest threads of the group's space, with my unread counts. */
+static bool threads_view(PGconn *db, arena *a, const char *space_id, const user *u, bool mod,
+                         tv *v)
+{
+	PGresult *r = db_q(db,
+		"SELECT t.id, t.title, t.pinned, t.last_number - coalesce(rd.last_number, 0) AS unread,"
+		" lp.display_name AS last_poster, " ZONE_SQL("t.last_post_at", "$3") " AS last_at"
+		" FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $2"
+		" WHERE t.space_id = $1 AND (NOT t.hidden OR $4)"
+		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT " "5",
+		space_id, num(a, u->id), u->time_zone, mod ? "true" : "false");
+	if (!r)
+		return false;
+	tv *list = tv_set(v, "threads", tv_list(a));
+	for (int i = 0; i < PQntuples(r) && i < GROUP_THREADS; i++) {
+		tv *t = tv_push(list, tv_obj(a));
+		tv_set_str(t, "id", arena_strdup(a, db_col(r, i, "id")));
+		tv_set_str(t, "title", arena_strdup(a, db_col(r, i, "title")));
+		tv_set_bool(t, "pinned", db_col(r, i, "pinned")[0] == 't');
+		int unread = atoi(db_col(r, i, "unread"));
+		tv_set_int(t, "unread", unread);
+		tv_set_bool(t, "has_unread", unread > 0);
+		tv_set_str(t, "last_poster", arena_strdup(a, db_col(r, i, "last_poster")));
+		tv_set(t, "last_at", zone_time(a, db_col(r, i, "last_at"), u->time_zone, u->time_zone,
+		                               ZONE_SHORT));
+	}
+	tv_set_bool(v, "has_threads", list->n > 0);
+	PQclear(r);
+	return true;
+}
+
+/* The small-group and reflection items still ahead, of every current
+ * offering of the series that one of the group's members is confirmed in,
+ * each showing the breakout of the group's track. */
+static bool agenda_view(request *req, PGconn *db, const char *gid, const char *series_id,
+                        const char *track, tv *v)
+{
+	arena *a = req->a;
+	user *u = req->user;
+	PGresult *r = db_q(db,
+		"SELECT coalesce(b.title, a.title) AS title, a.kind, a.day_number, c.title AS course,"
+		" o.slug, o.time_zone, o.time_zone = $5 AS same_zone,"
+		" a.starts_at <= to_timestamp($4) AS now,"
+		" " ZONE_SQL("a.starts_at", "o.time_zone") " AS starts,"
+		" " ZONE_SQL("a.ends_at", "o.time_zone") " AS ends,"
+		" " ZONE_SQL("a.starts_at", "$5") " AS my_starts,"
+		" " ZONE_SQL("a.ends_at", "$5") " AS my_ends"
+		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		" JOIN courses c ON c.id = o.course_id"
+		" LEFT JOIN agenda_breakouts b ON b.agenda_item_id = a.id AND b.track = $3"
+		" WHERE c.series_id = $2 AND a.kind IN ('small_group', 'reflection')"
+		" AND a.ends_at > to_timestamp($4) AND (NOT a.tracks OR b.title IS NOT NULL)"
+		" AND cairn_offering_open(o.ends_on, o.time_zone)"
+		" AND EXISTS (SELECT 1 FROM group_members m JOIN enrollments e ON e.user_id = m.user_id"
+		"   WHERE m.group_id = $1 AND m.left_at IS NULL AND e.offering_id = o.id"
+		"   AND e.role = 'learner' AND e.state = 'confirmed')"
+		" ORDER BY a.starts_at, a.id LIMIT " "12",
+		gid, series_id, track, session_now_param(req), u->time_zone);
+	if (!r)
+		return false;
+	tv *list = tv_set(v, "agenda", tv_list(a));
+	for (int i = 0; i < PQntuples(r) && i < GROUP_AGENDA; i++) {
+		tv *it = tv_push(list, tv_obj(a));
+		const char *zone = arena_strdup(a, db_col(r, i, "time_zone"));
+		tv_set_str(it, "title", arena_strdup(a, db_col(r, i, "title")));
+		tv_set_str(it, "kind", strcmp(db_col(r, i, "kind"), "reflection") ? "Small group"
+		                                                                  : "Reflection");
+		tv_set_str(it, "day", arena_strdup(a, db_col(r, i, "day_number")));
+		tv_set_str(it, "course", arena_strdup(a, db_col(r, i, "course")));
+		tv_set_str(it, "slug", arena_strdup(a, db_col(r, i, "slug")));
+		tv_set_bool(it, "now", db_col(r, i, "now")[0] == 't');
+		tv_set_bool(it, "same_zone", db_col(r, i, "same_zone")[0] == 't');
+		tv_set(it, "start", zone_time(a, db_col(r, i, "starts"), zone, u->time_zone, ZONE_DAY));
+		tv_set(it, "end", zone_time(a, db_col(r, i, "ends"), zone, u->time_zone, ZONE_CLOCK));
+		tv_set(it, "my_start", zone_time(a, db_col(r, i, "my_starts"), u->time_zone,
+		                                 u->time_zone, ZONE_DAY));
+		tv_set(it, "my_end", zone_time(a, db_col(r, i, "my_ends"), u->time_zone, u->time_zone,
+		                               ZONE_CLOCK));
+	}
+	tv_set_bool(v, "has_agenda", list->n > 0);
+	tv_set_str(v, "my_zone", zone_name(a, u->time_zone));
+	PQclear(r);
+	return true;
+}
+
+/* Who joined and left, when and why: for the group's moderators only. */
+static bool history_view(PGconn *db, arena *a, const char *gid, const user *u, tv *v)
+{
+	PGresult *r = db_q(db,
+		"SELECT u.display_name, m.reason, coalesce(c.title, '') AS course,"
+		" coalesce(pb.display_name, '') AS placed_by,"
+		" " ZONE_SQL("m.joined_at", "$2") " AS joined, " ZONE_SQL("m.left_at", "$2") " AS left"
+		" FROM group_members m JOIN users u ON u.id = m.user_id"
+		" LEFT JOIN offerings o ON o.id = m.offering_id LEFT JOIN courses c ON c.id = o.course_id"
+		" LEFT JOIN users pb ON pb.id = m.placed_by"
+		" WHERE m.group_id = $1 ORDER BY coalesce(m.left_at, m.joined_at) DESC, m.id DESC"
+		" LIMIT " "50",
+		gid, u->time_zone);
+	if (!r)
+		return false;
+	tv *list = tv_set(v, "history", tv_list(a));
+	for (int i = 0; i < PQntuples(r) && i < GROUP_HISTORY; i++) {
+		tv *h = tv_push(list, tv_obj(a));
+		tv_set_str(h, "name", arena_strdup(a, db_col(r, i, "display_name")));
+		const char *reason = db_col(r, i, "reason"), *course = db_col(r, i, "course"),
+		           *by = db_col(r, i, "placed_by");
+		tv_set(h, "reason", *reason ? tv_str(a, arena_strdup(a, reason)) : tv_null(a));
+		tv_set(h, "course", *course ? tv_str(a, arena_strdup(a, course)) : tv_null(a));
+		tv_set(h, "by", *by ? tv_str(a, arena_strdup(a, by)) : tv_null(a));
+		tv_set(h, "joined", zone_time(a, db_col(r, i, "joined"), u->time_zone, u->time_zone,
+		                              ZONE_DATE));
+		tv_set(h, "left", zone_time(a, db_col(r, i, "left"), u->time_zone, u->time_zone,
+		                            ZONE_DATE));
+	}
+	tv_set_bool(v, "has_history", list->n > 0);
+	PQclear(r);
+	return true;
+}
+
+static void group_page(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	arena *a = req->a;
+	long long id;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	if (!http_parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return;
+	}
+	const char *gid = num(a, id);
+	PGresult *g = db_q(db,
+		"SELECT g.name, g.track, g.series_id, se.title AS series, se.slug AS series_slug,"
+		" s.id AS space_id, cairn_space_role($2, s.id) AS role"
+		" FROM groups g JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id"
+		" WHERE g.id = $1",
+		gid, num(a, u->id));
+	if (!g) {
+		http_db_error(req);
+		return;
+	}
+	unsigned caps = PQntuples(g) == 1 ? space_caps("group", atoi(db_col(g, 0, "role"))) : 0;
+	if (!(caps & SPACE_READ)) {
+		PQclear(g);
+		http_error(req, 404, NULL);
+		return;
+	}
+	const char *name = arena_strdup(a, db_col(g, 0, "name"));
+	const char *track = arena_strdup(a, db_col(g, 0, "track"));
+	const char *series_id = arena_strdup(a, db_col(g, 0, "series_id"));
+	const char *space_id = arena_strdup(a, db_col(g, 0, "space_id"));
+	tv *v = tv_obj(a);
+	tv_set_str(v, "id", gid);
+	tv_set_str(v, "name", name);
+	tv_set_str(v, "track", track_label(track));
+	tv_set_str(v, "series", arena_strdup(a, db_col(g, 0, "series")));
+	tv_set_str(v, "space_id", space_id);
+	PQclear(g);
+	bool mod = caps & SPACE_MODERATE;
+	tv_set_bool(v, "moderator", mod);
+	tv *members = members_view(db, a, gid, series_id);
+	if (!members || !facilitators_view(db, a, gid, v) ||
+	    !threads_view(db, a, space_id, u, mod, v) ||
+	    !agenda_view(req, db, gid, series_id, track, v) ||
+	    (mod && !history_view(db, a, gid, u, v))) {
+		http_db_error(req);
+		return;
+	}
+	tv_set(v, "members", members);
+	tv_set_bool(v, "has_members", members->n > 0);
+	tv_set(v, "member_count", tv_count(a, (long long)members->n, "member", "members"));
+	tv_set_bool(v, "can_start", caps & SPACE_START);
+	http_render(req, 200, "group", name, v);
+}
+
+void group_routes(router *r)
+{
+	router_add(r, "GET", "/groups", groups_page, "signed-in",
+	           "the small groups I belong to, facilitate or direct");
+	router_add(r, "GET", "/groups/:id", group_page, "group reader",
+	           "a small group: members, facilitators, threads, next meetings");
+}
