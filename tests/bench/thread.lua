@@ -4,9 +4,11 @@
 -- THREAD_ID and COOKIE come from tests/bench/make-thread.mjs (its THREAD_ID, READER_COOKIE).
 -- Every answer's status is counted: done() prints "statuses: 200=N ..." and "not_200=N", because
 -- wrk's own error count treats a 3xx (e.g. a redirect to /signin) as success.
+-- BENCH_PATH names another signed-in page instead (scripts/bench: the group page).
 local id = os.getenv("THREAD_ID")
 local cookie = os.getenv("COOKIE")
-if not id or not id:match("^%d+$") then
+local path = os.getenv("BENCH_PATH")
+if not path and (not id or not id:match("^%d+$")) then
   io.stderr:write("thread.lua: set THREAD_ID to the thread's id\n")
   os.exit(2)
 end
@@ -16,7 +18,7 @@ if not cookie or not cookie:match("^cairn_session=") then
 end
 
 wrk.method = "GET"
-wrk.path = "/t/" .. id
+wrk.path = path or ("/t/" .. id)
 wrk.headers["Cookie"] = cookie
 
 local threads = {}
