@@ -38,6 +38,12 @@ after(async () => {
     if (threads.length) await sql(`DELETE FROM threads WHERE id = ANY($1::bigint[])`, [`{${threads.join(',')}}`]);
     if (emails.length) await sql(`DELETE FROM outbox WHERE to_email = ANY($1::text[])`, [`{${emails.join(',')}}`]);
     if (kinds.length) await sql(`DELETE FROM outbox WHERE kind = ANY($1::text[])`, [`{${kinds.join(',')}}`]);
+    // The people made here leave the cohort, so rosters counted by other tests stay as they were.
+    if (emails.length) {
+      await sql(`UPDATE enrollments e SET state = 'cancelled', cancelled_at = now() FROM users u
+                  WHERE u.id = e.user_id AND e.state <> 'cancelled' AND u.email = ANY($1::text[])`,
+      [`{${emails.join(',')}}`]);
+    }
   } finally {
     closeSql();
     closeConnections();
