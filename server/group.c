@@ -303,7 +303,7 @@ static void group_page(request *req)
 		http_db_error(req);
 		return;
 	}
-	unsigned caps = PQntuples(g) == 1 ? space_caps("group", atoi(db_col(g, 0, "role"))) : 0;
+	unsigned caps = PQntuples(g) == 1 ? space_caps("group", atoi(db_col(g, 0, "role")), (space_state){0}) : 0;
 	if (!(caps & SPACE_READ)) {
 		PQclear(g);
 		http_error(req, 404, NULL);

@@ -9,16 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-unsigned space_caps(const char *kind, int role)
+unsigned space_caps(const char *kind, int role, space_state st)
 {
 	if (role < 1)
 		return 0;
-	unsigned caps = SPACE_READ | SPACE_POST;
-	/* Announcements are the staff's to start; everyone may reply. */
-	if (strcmp(kind, "announcements") || role >= 2)
-		caps |= SPACE_START;
 	if (role >= 2)
-		caps |= SPACE_MODERATE;
+		return SPACE_READ | SPACE_POST | SPACE_START | SPACE_MODERATE | SPACE_REACT;
+	unsigned caps = SPACE_READ | SPACE_REACT;
+	if (st.muted)
+		return caps;
+	caps |= SPACE_POST;
+	/* Announcements are the staff's to start; everyone may reply. */
+	if (strcmp(kind, "announcements"))
+		caps |= SPACE_START;
+	if (st.premoderated)
+		caps |= SPACE_HELD;
 	return caps;
 }
 
@@ -31,7 +36,9 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 		"SELECT s.kind, s.title, " SPACE_CONTEXT_SQL " AS context,"
 		" coalesce(o.slug, '') AS offering_slug, coalesce(s.offering_id, 0) AS offering_id,"
 		" coalesce(s.group_id, 0) AS group_id,"
-		" cairn_space_role($2, s.id) AS role"
+		" cairn_space_role($2, s.id) AS role, s.premoderated,"
+		" coalesce((SELECT floor(extract(epoch FROM m.until))::bigint FROM mutes m"
+		"  WHERE m.space_id = s.id AND m.user_id = $2 AND m.until > cairn_now()), 0) AS muted_until"
 		" FROM spaces s" SPACE_JOINS " WHERE s.id = $1",
 		sid, uid);
 	if (!r)
@@ -39,7 +46,11 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 	*found = false;
 	if (PQntuples(r) == 1) {
 		const char *kind = db_val(r, 0, PQfnumber(r, "kind"));
-		unsigned caps = space_caps(kind, atoi(db_val(r, 0, PQfnumber(r, "role"))));
+		int64_t muted_until = atoll(db_val(r, 0, PQfnumber(r, "muted_until")));
+		bool premoderated = db_val(r, 0, PQfnumber(r, "premoderated"))[0] == 't';
+		unsigned caps = space_caps(kind, atoi(db_val(r, 0, PQfnumber(r, "role"))),
+		                           (space_state){.muted = muted_until > 0,
+		                                         .premoderated = premoderated});
 		if (caps & SPACE_READ) {
 			*found = true;
 			*out = (space){
@@ -50,6 +61,8 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 				.offering_slug = arena_strdup(a, db_val(r, 0, PQfnumber(r, "offering_slug"))),
 				.offering_id = atoll(db_val(r, 0, PQfnumber(r, "offering_id"))),
 				.group_id = atoll(db_val(r, 0, PQfnumber(r, "group_id"))),
+				.muted_until = muted_until,
+				.premoderated = premoderated,
 				.caps = caps,
 			};
 		}

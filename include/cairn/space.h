@@ -22,10 +22,23 @@
 
 typedef enum space_cap {
 	SPACE_READ = 1u << 0,     /* see the space, its threads and posts */
-	SPACE_POST = 1u << 1,     /* reply, edit and delete one's own posts, react, follow */
+	SPACE_POST = 1u << 1,     /* reply, edit and delete one's own posts */
 	SPACE_START = 1u << 2,    /* start a thread */
-	SPACE_MODERATE = 1u << 3, /* pin, link to the agenda, see revisions, post in locked threads */
+	SPACE_MODERATE = 1u << 3, /* pin, hide, lock, mute, review flags, see revisions and held
+	                             posts, post in locked and slow threads */
+	SPACE_REACT = 1u << 4,    /* mark posts helpful, follow threads, flag posts */
+	SPACE_HELD = 1u << 5,     /* not a permission but a fact: my new posts wait for a
+	                             moderator's approval (a pre-moderated space) */
 } space_cap;
+
+/* What else, besides standing, shapes a person's capabilities in a space
+ * (sql/013_moderation.sql): a mute in force takes away posting and starting
+ * threads (a muted member still reads, reacts and follows); a pre-moderated
+ * space holds its members' new posts. Neither touches a moderator. */
+typedef struct space_state {
+	bool muted;
+	bool premoderated;
+} space_state;
 
 /* The SQL condition "user u may read space s", for queries over many spaces
  * (lists, search, notifications); the same rule as SPACE_READ. */
@@ -51,11 +64,14 @@ typedef struct space {
 	const char *offering_slug; /* "" unless the space belongs to an offering */
 	int64_t offering_id;       /* 0 unless the space belongs to an offering */
 	int64_t group_id;          /* 0 unless the space is a small group's */
+	int64_t muted_until;       /* Unix seconds the person's mute ends; 0: not muted */
+	bool premoderated;         /* members' new posts are held for approval */
 	unsigned caps;             /* space_cap bits for the person it was loaded for */
 } space;
 
-/* The capabilities of standing `role` (cairn_space_role) in a space of `kind`. */
-unsigned space_caps(const char *kind, int role);
+/* The capabilities of standing `role` (cairn_space_role) in a space of
+ * `kind`, in state st. */
+unsigned space_caps(const char *kind, int role, space_state st);
 
 /* Load space `id` as user `user_id` sees it. Returns false on a database
  * error. Otherwise *found says whether it exists and the user may read it
