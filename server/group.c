@@ -190,37 +190,39 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
 	return true;
 }
 
-/* The small-group and reflection items still ahead, of every current
- * offering of the series that one of the group's members is confirmed in,
- * each showing the breakout of the group's track. */
-static bool agenda_view(request *req, PGconn *db, const char *gid, const char *series_id,
-                        const char *track, tv *v)
+bool group_upcoming(PGconn *db, arena *a, const char *group_ids, const char *now,
+                    const char *reader_zone, int per_group, tv *out)
 {
-	arena *a = req->a;
-	user *u = req->user;
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", per_group);
 	PGresult *r = db_q(db,
-		"SELECT coalesce(b.title, a.title) AS title, a.kind, a.day_number, c.title AS course,"
-		" o.slug, o.time_zone, o.time_zone = $5 AS same_zone,"
-		" a.starts_at <= to_timestamp($4) AS now,"
-		" " ZONE_SQL("a.starts_at", "o.time_zone") " AS starts,"
-		" " ZONE_SQL("a.ends_at", "o.time_zone") " AS ends,"
-		" " ZONE_SQL("a.starts_at", "$5") " AS my_starts,"
-		" " ZONE_SQL("a.ends_at", "$5") " AS my_ends"
-		" FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
-		" JOIN courses c ON c.id = o.course_id"
-		" LEFT JOIN agenda_breakouts b ON b.agenda_item_id = a.id AND b.track = $3"
-		" WHERE c.series_id = $2 AND a.kind IN ('small_group', 'reflection')"
-		" AND a.ends_at > to_timestamp($4) AND (NOT a.tracks OR b.title IS NOT NULL)"
-		" AND cairn_offering_open(o.ends_on, o.time_zone)"
-		" AND EXISTS (SELECT 1 FROM group_members m JOIN enrollments e ON e.user_id = m.user_id"
-		"   WHERE m.group_id = $1 AND m.left_at IS NULL AND e.offering_id = o.id"
-		"   AND e.role = 'learner' AND e.state = 'confirmed')"
-		" ORDER BY a.starts_at, a.id LIMIT " "12",
-		gid, series_id, track, session_now_param(req), u->time_zone);
+		"SELECT g.id AS group_id, x.* FROM groups g CROSS JOIN LATERAL ("
+		" SELECT coalesce(b.title, a.title) AS title, a.kind, a.day_number, c.title AS course,"
+		"  o.slug, o.time_zone, o.time_zone = $3 AS same_zone,"
+		"  a.starts_at <= to_timestamp($2) AS now, a.starts_at AS at,"
+		"  " ZONE_SQL("a.starts_at", "o.time_zone") " AS starts,"
+		"  " ZONE_SQL("a.ends_at", "o.time_zone") " AS ends,"
+		"  " ZONE_SQL("a.starts_at", "$3") " AS my_starts,"
+		"  " ZONE_SQL("a.ends_at", "$3") " AS my_ends"
+		"  FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
+		"  JOIN courses c ON c.id = o.course_id"
+		"  LEFT JOIN agenda_breakouts b ON b.agenda_item_id = a.id AND b.track = g.track"
+		"  WHERE c.series_id = g.series_id AND a.kind IN ('small_group', 'reflection')"
+		"  AND a.ends_at > to_timestamp($2) AND (NOT a.tracks OR b.title IS NOT NULL)"
+		"  AND cairn_offering_open(o.ends_on, o.time_zone)"
+		"  AND EXISTS (SELECT 1 FROM group_members m JOIN enrollments e ON e.user_id = m.user_id"
+		"    WHERE m.group_id = g.id AND m.left_at IS NULL AND e.offering_id = o.id"
+		"    AND e.role = 'learner' AND e.state = 'confirmed')"
+		"  ORDER BY a.starts_at, a.id LIMIT $4::int) x"
+		" WHERE g.id = ANY($1::bigint[]) ORDER BY g.id, x.at, x.title",
+		group_ids, now, reader_zone, limit);
 	if (!r)
 		return false;
-	tv *list = tv_set(v, "agenda", tv_list(a));
-	for (int i = 0; i < PQntuples(r) && i < GROUP_AGENDA; i++) {
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *gid = db_col(r, i, "group_id");
+		tv *list = tv_get(out, gid);
+		if (!list)
+			list = tv_set(out, arena_strdup(a, gid), tv_list(a));
 		tv *it = tv_push(list, tv_obj(a));
 		const char *zone = arena_strdup(a, db_col(r, i, "time_zone"));
 		tv_set_str(it, "title", arena_strdup(a, db_col(r, i, "title")));
@@ -231,16 +233,30 @@ static bool agenda_view(request *req, PGconn *db, const char *gid, const char *s
 		tv_set_str(it, "slug", arena_strdup(a, db_col(r, i, "slug")));
 		tv_set_bool(it, "now", db_col(r, i, "now")[0] == 't');
 		tv_set_bool(it, "same_zone", db_col(r, i, "same_zone")[0] == 't');
-		tv_set(it, "start", zone_time(a, db_col(r, i, "starts"), zone, u->time_zone, ZONE_DAY));
-		tv_set(it, "end", zone_time(a, db_col(r, i, "ends"), zone, u->time_zone, ZONE_CLOCK));
-		tv_set(it, "my_start", zone_time(a, db_col(r, i, "my_starts"), u->time_zone,
-		                                 u->time_zone, ZONE_DAY));
-		tv_set(it, "my_end", zone_time(a, db_col(r, i, "my_ends"), u->time_zone, u->time_zone,
+		tv_set(it, "start", zone_time(a, db_col(r, i, "starts"), zone, reader_zone, ZONE_DAY));
+		tv_set(it, "end", zone_time(a, db_col(r, i, "ends"), zone, reader_zone, ZONE_CLOCK));
+		tv_set(it, "my_start", zone_time(a, db_col(r, i, "my_starts"), reader_zone,
+		                                 reader_zone, ZONE_DAY));
+		tv_set(it, "my_end", zone_time(a, db_col(r, i, "my_ends"), reader_zone, reader_zone,
 		                               ZONE_CLOCK));
 	}
-	tv_set_bool(v, "has_agenda", list->n > 0);
-	tv_set_str(v, "my_zone", zone_name(a, u->time_zone));
 	PQclear(r);
+	return true;
+}
+
+/* The group page's meetings: group_upcoming for one group. */
+static bool agenda_view(request *req, PGconn *db, const char *gid, tv *v)
+{
+	arena *a = req->a;
+	const user *u = req->user;
+	tv *by_group = tv_obj(a);
+	if (!group_upcoming(db, a, arena_sprintf(a, "{%s}", gid), session_now_param(req),
+	                    u->time_zone, GROUP_AGENDA, by_group))
+		return false;
+	tv *list = tv_get(by_group, gid);
+	tv_set(v, "agenda", list ? list : tv_list(a));
+	tv_set_bool(v, "has_agenda", list && list->n > 0);
+	tv_set_str(v, "my_zone", zone_name(a, u->time_zone));
 	return true;
 }
 
@@ -325,7 +341,7 @@ static void group_page(request *req)
 	tv *members = members_view(db, a, gid, series_id);
 	if (!members || !facilitators_view(db, a, gid, v) ||
 	    !threads_view(db, a, space_id, u, mod, v) ||
-	    !agenda_view(req, db, gid, series_id, track, v) ||
+	    !agenda_view(req, db, gid, v) ||
 	    (mod && !history_view(db, a, gid, u, v))) {
 		http_db_error(req);
 		return;

@@ -28,6 +28,18 @@
  * NULL on a database error. */
 tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit);
 
+/* The small-group and reflection agenda items still ahead, for each group
+ * of group_ids (a SQL array literal, "{1,2}"), at most per_group each: the
+ * items of every current offering of the group's series that one of its
+ * members is confirmed in, showing the breakout of the group's track. Each
+ * item is {title, kind, day, course, slug, now, same_zone, start, end,
+ * my_start, my_end} with times for reader_zone; lists are set in `out` (an
+ * object) under the group's id as a string, and groups with none get no
+ * key. now is seconds since the epoch as text (session_now_param). false
+ * on a database error. */
+bool group_upcoming(PGconn *db, arena *a, const char *group_ids, const char *now,
+                    const char *reader_zone, int per_group, tv *out);
+
 void group_routes(router *r);
 
 #endif
