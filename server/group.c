@@ -35,13 +35,14 @@ static const char *track_label(const char *track)
 tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit)
 {
 	PGresult *r = db_q(db,
-		"WITH seen AS (SELECT g.id, g.name, g.track, se.title AS series, s.id AS space_id,"
+		"WITH standing AS (SELECT g.id, g.name, g.track, se.title AS series, s.id AS space_id,"
+		"  cairn_space_role($1, s.id) AS role,"
 		"  (EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = g.id AND m.user_id = $1"
 		"           AND m.left_at IS NULL)"
 		"   OR EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = g.id"
 		"              AND gf.user_id = $1)) AS mine"
-		"  FROM groups g JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id"
-		"  WHERE " SPACE_READABLE_SQL("$1", "s.id") ")"
+		"  FROM groups g JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id),"
+		" seen AS (SELECT * FROM standing WHERE role >= 1)"
 		" SELECT seen.*, coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0))"
 		"   FROM threads t LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
 		"   WHERE t.space_id = seen.space_id AND NOT t.hidden), 0) AS unread"
@@ -58,6 +59,7 @@ tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit)
 		tv_set_str(g, "series", arena_strdup(a, db_col(r, i, "series")));
 		tv_set_str(g, "space_id", arena_strdup(a, db_col(r, i, "space_id")));
 		tv_set_bool(g, "mine", db_col(r, i, "mine")[0] == 't');
+		tv_set_bool(g, "moderates", atoi(db_col(r, i, "role")) >= 2);
 		long long unread = atoll(db_col(r, i, "unread"));
 		tv_set_int(g, "unread", unread);
 		tv_set_bool(g, "has_unread", unread > 0);
@@ -80,9 +82,11 @@ static void groups_page(request *req)
 		return;
 	}
 	tv *mine = tv_list(req->a), *others = tv_list(req->a);
+	bool moderates = false;
 	for (size_t i = 0; i < groups->n; i++) {
 		tv *g = groups->items[i];
 		tv_push(tv_get(g, "mine")->b ? mine : others, g);
+		moderates = moderates || tv_get(g, "moderates")->b;
 	}
 	tv *v = tv_obj(req->a);
 	tv_set(v, "mine", mine);
@@ -90,6 +94,7 @@ static void groups_page(request *req)
 	tv_set(v, "others", others);
 	tv_set_bool(v, "has_others", others->n > 0);
 	tv_set_bool(v, "full", groups->n >= GROUP_LIST);
+	tv_set_bool(v, "moderates", moderates);
 	http_render(req, 200, "groups", "Small groups", v);
 }
 

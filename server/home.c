@@ -115,7 +115,9 @@ static void home_page(request *req)
 	tv_set(v, "recent", recent);
 	tv_set_bool(v, "has_recent", recent->n > 0);
 	tv *own = tv_set(v, "groups", tv_list(a));
-	bool oversees = false;
+	bool oversees = false, moderates = false;
+	for (size_t i = 0; i < groups->n; i++)
+		moderates = moderates || tv_get(groups->items[i], "moderates")->b;
 	for (size_t i = 0; i < groups->n && own->n < HOME_GROUPS; i++) {
 		if (tv_get(groups->items[i], "mine")->b)
 			tv_push(own, groups->items[i]);
@@ -124,6 +126,7 @@ static void home_page(request *req)
 	}
 	tv_set_bool(v, "has_groups", own->n > 0);
 	tv_set_bool(v, "more_groups", oversees || groups->n > HOME_GROUPS);
+	tv_set_bool(v, "dashboard", moderates);
 	tv_set(v, "enrollments", mine);
 	tv_set_bool(v, "has_enrollments", mine->n > 0);
 	PQclear(c);

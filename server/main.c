@@ -11,6 +11,7 @@
 #include "cairn/catalog.h"
 #include "cairn/clock.h"
 #include "cairn/config.h"
+#include "cairn/dashboard.h"
 #include "cairn/db.h"
 #include "cairn/demo.h"
 #include "cairn/enroll.h"
@@ -72,6 +73,7 @@ static void add_routes(router *r)
 	teams_routes(r);
 	forum_routes(r);
 	group_routes(r);
+	dashboard_routes(r);
 	notify_routes(r);
 	search_routes(r);
 #ifdef CAIRN_TEST_HOOKS

@@ -23,8 +23,9 @@
 #include "cairn/template.h"
 
 /* The groups user_id may read, at most `limit`, each {id, name, track,
- * series, space_id, unread, has_unread, mine} ("mine": a member or
- * facilitator, not seeing it as director or admin), own groups first.
+ * series, space_id, unread, has_unread, mine, moderates} ("mine": a member
+ * or facilitator, not seeing it as director or admin; "moderates": may
+ * moderate it), own groups first.
  * NULL on a database error. */
 tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit);
 
