@@ -259,9 +259,10 @@ static void signout_everywhere_post(request *req)
 
 void auth_routes(router *r)
 {
-	router_add(r, "GET", "/signin", signin_page, "anyone", "the sign-in form");
-	router_add(r, "POST", "/signin", signin_post, "anyone", "sign in (throttled, Argon2id)");
-	router_add(r, "POST", "/signout", signout_post, "anyone", "sign out this session");
-	router_add(r, "POST", "/signout-everywhere", signout_everywhere_post, "signed-in",
+	router_add(r, "GET", "/signin", signin_page, ACCESS_ANYONE, "the sign-in form");
+	router_add(r, "POST", "/signin", signin_post, ACCESS_ANYONE,
+	           "sign in (throttled, Argon2id)");
+	router_add(r, "POST", "/signout", signout_post, ACCESS_ANYONE, "sign out this session");
+	router_add(r, "POST", "/signout-everywhere", signout_everywhere_post, ACCESS_SIGNED_IN,
 	           "sign out every session of mine");
 }

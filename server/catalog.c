@@ -1822,36 +1822,39 @@ out:
 
 void catalog_routes(router *r)
 {
-	router_add(r, "GET", "/admin/series", index_page, "admin",
+	router_add(r, "GET", "/admin/series", index_page, ACCESS_ADMIN,
 	           "the catalogue: series, courses, offerings");
-	router_add(r, "POST", "/admin/series", series_create, "admin", "create a series");
-	router_add(r, "GET", "/admin/series/:id", series_page, "admin", "a series and its courses");
-	router_add(r, "POST", "/admin/series/:id", series_save, "admin", "save a series");
-	router_add(r, "GET", "/admin/series/:id/courses/new", course_new_page, "admin",
+	router_add(r, "POST", "/admin/series", series_create, ACCESS_ADMIN, "create a series");
+	router_add(r, "GET", "/admin/series/:id", series_page, ACCESS_ADMIN,
+	           "a series and its courses");
+	router_add(r, "POST", "/admin/series/:id", series_save, ACCESS_ADMIN, "save a series");
+	router_add(r, "GET", "/admin/series/:id/courses/new", course_new_page, ACCESS_ADMIN,
 	           "new course form");
-	router_add(r, "POST", "/admin/series/:id/courses", course_create, "admin",
+	router_add(r, "POST", "/admin/series/:id/courses", course_create, ACCESS_ADMIN,
 	           "create a course");
-	router_add(r, "GET", "/admin/courses/:id", course_page, "admin",
+	router_add(r, "GET", "/admin/courses/:id", course_page, ACCESS_ADMIN,
 	           "a course and its offerings");
-	router_add(r, "POST", "/admin/courses/:id", course_save, "admin", "save a course");
-	router_add(r, "GET", "/admin/courses/:id/offerings/new", offering_new_page, "admin",
+	router_add(r, "POST", "/admin/courses/:id", course_save, ACCESS_ADMIN, "save a course");
+	router_add(r, "GET", "/admin/courses/:id/offerings/new", offering_new_page, ACCESS_ADMIN,
 	           "new offering form");
-	router_add(r, "POST", "/admin/courses/:id/offerings", offering_create, "admin",
+	router_add(r, "POST", "/admin/courses/:id/offerings", offering_create, ACCESS_ADMIN,
 	           "create an offering");
-	router_add(r, "GET", "/admin/offerings/:id", offering_page, "admin",
+	router_add(r, "GET", "/admin/offerings/:id", offering_page, ACCESS_ADMIN,
 	           "an offering: dates, fees, deadlines");
-	router_add(r, "POST", "/admin/offerings/:id", offering_save, "admin", "save an offering");
-	router_add(r, "GET", "/admin/offerings/:id/agenda", agenda_page, "admin",
+	router_add(r, "POST", "/admin/offerings/:id", offering_save, ACCESS_ADMIN,
+	           "save an offering");
+	router_add(r, "GET", "/admin/offerings/:id/agenda", agenda_page, ACCESS_ADMIN,
 	           "an offering's agenda by day");
-	router_add(r, "POST", "/admin/offerings/:id/agenda", agenda_add, "admin",
+	router_add(r, "POST", "/admin/offerings/:id/agenda", agenda_add, ACCESS_ADMIN,
 	           "add an agenda item");
-	router_add(r, "GET", "/admin/offerings/:id/agenda/import", import_page, "admin",
+	router_add(r, "GET", "/admin/offerings/:id/agenda/import", import_page, ACCESS_ADMIN,
 	           "paste a schedule to import");
-	router_add(r, "POST", "/admin/offerings/:id/agenda/import", import_post, "admin",
+	router_add(r, "POST", "/admin/offerings/:id/agenda/import", import_post, ACCESS_ADMIN,
 	           "preview a pasted schedule; confirm=1 imports it");
-	router_add(r, "GET", "/admin/agenda-items/:id", item_page, "admin", "edit an agenda item");
-	router_add(r, "POST", "/admin/agenda-items/:id", item_save, "admin",
+	router_add(r, "GET", "/admin/agenda-items/:id", item_page, ACCESS_ADMIN,
+	           "edit an agenda item");
+	router_add(r, "POST", "/admin/agenda-items/:id", item_save, ACCESS_ADMIN,
 	           "save an agenda item");
-	router_add(r, "POST", "/admin/agenda-items/:id/delete", item_delete, "admin",
+	router_add(r, "POST", "/admin/agenda-items/:id/delete", item_delete, ACCESS_ADMIN,
 	           "delete an agenda item");
 }

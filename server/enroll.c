@@ -1295,25 +1295,32 @@ static void staff_invite_post(request *req)
 
 void enroll_routes(router *r)
 {
-	router_add(r, "GET", "/offerings/:slug/invite", staff_invite_page, "facilitator, director",
+	router_add(r, "GET", "/offerings/:slug/invite", staff_invite_page,
+	           ACCESS_OFFERING_STAFF | ACCESS_ADMIN,
 	           "invite people to this offering");
-	router_add(r, "POST", "/offerings/:slug/invite", staff_invite_post, "facilitator, director",
+	router_add(r, "POST", "/offerings/:slug/invite", staff_invite_post,
+	           ACCESS_OFFERING_STAFF | ACCESS_ADMIN,
 	           "invite a learner (or, for directors, staff)");
-	router_add(r, "GET", "/offerings/:slug/enroll", enroll_page, "anyone",
+	router_add(r, "GET", "/offerings/:slug/enroll", enroll_page, ACCESS_ANYONE,
 	           "enrollment form (makes an account on the way)");
-	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, "anyone", "enroll");
-	router_add(r, "GET", "/offerings/:slug/roster", roster_page, "enrolled",
+	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, ACCESS_ANYONE, "enroll");
+	router_add(r, "GET", "/offerings/:slug/roster", roster_page, ACCESS_ENROLLED | ACCESS_ADMIN,
 	           "the cohort roster (staff see everyone)");
-	router_add(r, "GET", "/enrollments", my_enrollments_page, "signed-in",
+	router_add(r, "GET", "/enrollments", my_enrollments_page, ACCESS_SIGNED_IN,
 	           "my enrollments, all states, newest first");
-	router_add(r, "GET", "/enrollments/:id", enrollment_page, "owner, director, admin",
+	router_add(r, "GET", "/enrollments/:id", enrollment_page,
+	           ACCESS_ENROLLMENT_OWNER | ACCESS_OFFERING_DIRECTOR | ACCESS_ADMIN,
 	           "an enrollment: fees, state, policy");
 	router_add(r, "GET", "/enrollments/:id/cancel", enrollment_cancel_page,
-	           "owner, director, admin", "what cancelling would do; asks first");
+	           ACCESS_ENROLLMENT_OWNER | ACCESS_OFFERING_DIRECTOR | ACCESS_ADMIN,
+	           "what cancelling would do; asks first");
 	router_add(r, "POST", "/enrollments/:id/cancel", enrollment_cancel_post,
-	           "owner, director, admin", "cancel an enrollment (from that page's form)");
-	router_add(r, "POST", "/admin/enrollments/:id/confirm", admin_enrollment_confirm_post, "admin",
+	           ACCESS_ENROLLMENT_OWNER | ACCESS_OFFERING_DIRECTOR | ACCESS_ADMIN,
+	           "cancel an enrollment (from that page's form)");
+	router_add(r, "POST", "/admin/enrollments/:id/confirm", admin_enrollment_confirm_post,
+	           ACCESS_ADMIN,
 	           "mark an enrollment paid (the learner is told)");
-	router_add(r, "GET", "/admin/offerings/:id/enrollments", admin_enrollments_page, "admin",
+	router_add(r, "GET", "/admin/offerings/:id/enrollments", admin_enrollments_page,
+	           ACCESS_ADMIN,
 	           "an offering's enrollments");
 }

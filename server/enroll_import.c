@@ -910,8 +910,8 @@ static void import_post(request *req)
 
 void enroll_import_routes(router *r)
 {
-	router_add(r, "GET", "/admin/offerings/:id/import", import_page, "admin",
+	router_add(r, "GET", "/admin/offerings/:id/import", import_page, ACCESS_ADMIN,
 	           "paste a registration portal's CSV export");
-	router_add(r, "POST", "/admin/offerings/:id/import", import_post, "admin",
+	router_add(r, "POST", "/admin/offerings/:id/import", import_post, ACCESS_ADMIN,
 	           "preview the import, or (confirm=1) import the rows");
 }

@@ -1354,31 +1354,36 @@ static void person_page(request *req)
 
 void forum_routes(router *r)
 {
-	router_add(r, "GET", "/spaces", spaces_page, "signed-in", "the spaces I can read");
-	router_add(r, "GET", "/s/:id", space_page, "space member", "a space's threads");
-	router_add(r, "POST", "/s/:id/read", mark_space_read_post, "space member",
+	router_add(r, "GET", "/spaces", spaces_page, ACCESS_SIGNED_IN, "the spaces I can read");
+	router_add(r, "GET", "/s/:id", space_page, ACCESS_SPACE_MEMBER, "a space's threads");
+	router_add(r, "POST", "/s/:id/read", mark_space_read_post, ACCESS_SPACE_MEMBER,
 	           "mark everything in a space read");
-	router_add(r, "GET", "/s/:id/new", new_thread_page, "space member", "start a thread");
-	router_add(r, "POST", "/s/:id/threads", new_thread_post, "space member",
+	router_add(r, "GET", "/s/:id/new", new_thread_page, ACCESS_SPACE_MEMBER, "start a thread");
+	router_add(r, "POST", "/s/:id/threads", new_thread_post, ACCESS_SPACE_MEMBER,
 	           "start a thread (or preview it)");
-	router_add(r, "GET", "/t/:id", thread_page, "space member", "a thread, paged");
-	router_add(r, "GET", "/t/:id/unread", thread_unread_page, "space member",
+	router_add(r, "GET", "/t/:id", thread_page, ACCESS_SPACE_MEMBER, "a thread, paged");
+	router_add(r, "GET", "/t/:id/unread", thread_unread_page, ACCESS_SPACE_MEMBER,
 	           "jump to the first unread post");
-	router_add(r, "GET", "/t/:id/p/:n", post_permalink, "space member", "one post's address");
-	router_add(r, "POST", "/t/:id/reply", reply_post, "space member", "reply (or preview)");
-	router_add(r, "POST", "/t/:id/follow", follow_post, "space member", "follow or unfollow");
-	router_add(r, "POST", "/t/:id/pin", pin_post, "space moderator", "pin or unpin");
-	router_add(r, "POST", "/t/:id/agenda", agenda_link_post, "space moderator",
+	router_add(r, "GET", "/t/:id/p/:n", post_permalink, ACCESS_SPACE_MEMBER,
+	           "one post's address");
+	router_add(r, "POST", "/t/:id/reply", reply_post, ACCESS_SPACE_MEMBER,
+	           "reply (or preview)");
+	router_add(r, "POST", "/t/:id/follow", follow_post, ACCESS_SPACE_MEMBER,
+	           "follow or unfollow");
+	router_add(r, "POST", "/t/:id/pin", pin_post, ACCESS_SPACE_MODERATOR, "pin or unpin");
+	router_add(r, "POST", "/t/:id/agenda", agenda_link_post, ACCESS_SPACE_MODERATOR,
 	           "attach the thread to an agenda session");
-	router_add(r, "GET", "/posts/:id/edit", edit_page, "post author", "edit form");
-	router_add(r, "POST", "/posts/:id/edit", edit_post, "post author", "save an edit (or preview)");
-	router_add(r, "GET", "/posts/:id/delete", delete_page, "post author",
+	router_add(r, "GET", "/posts/:id/edit", edit_page, ACCESS_POST_AUTHOR, "edit form");
+	router_add(r, "POST", "/posts/:id/edit", edit_post, ACCESS_POST_AUTHOR,
+	           "save an edit (or preview)");
+	router_add(r, "GET", "/posts/:id/delete", delete_page, ACCESS_POST_AUTHOR,
 	           "what deleting would do; asks first");
-	router_add(r, "POST", "/posts/:id/delete", delete_post, "post author",
+	router_add(r, "POST", "/posts/:id/delete", delete_post, ACCESS_POST_AUTHOR,
 	           "delete, from that page's form (a placeholder stays)");
-	router_add(r, "POST", "/posts/:id/helpful", helpful_post, "space member",
+	router_add(r, "POST", "/posts/:id/helpful", helpful_post, ACCESS_SPACE_MEMBER,
 	           "mark helpful, or take it back");
-	router_add(r, "GET", "/posts/:id/revisions", revisions_page, "author, space moderator",
+	router_add(r, "GET", "/posts/:id/revisions", revisions_page,
+	           ACCESS_POST_AUTHOR | ACCESS_SPACE_MODERATOR,
 	           "earlier versions of a post");
-	router_add(r, "GET", "/u/:handle", person_page, "shares a space", "a person");
+	router_add(r, "GET", "/u/:handle", person_page, ACCESS_SHARES_SPACE, "a person");
 }

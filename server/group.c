@@ -360,8 +360,8 @@ static void group_page(request *req)
 
 void group_routes(router *r)
 {
-	router_add(r, "GET", "/groups", groups_page, "signed-in",
+	router_add(r, "GET", "/groups", groups_page, ACCESS_SIGNED_IN,
 	           "the small groups I belong to, facilitate or direct");
-	router_add(r, "GET", "/groups/:id", group_page, "group reader",
+	router_add(r, "GET", "/groups/:id", group_page, ACCESS_SPACE_MEMBER,
 	           "a small group: members, facilitators, threads, next meetings");
 }

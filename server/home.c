@@ -137,5 +137,5 @@ static void home_page(request *req)
 
 void home_routes(router *r)
 {
-	router_add(r, "GET", "/home", home_page, "signed-in", "your home between sessions");
+	router_add(r, "GET", "/home", home_page, ACCESS_SIGNED_IN, "your home between sessions");
 }

@@ -762,9 +762,10 @@ done:
 
 void http_routes(router *r)
 {
-	router_add(r, "GET", "/healthz", healthz, "anyone", "liveness: the process answers");
-	router_add(r, "GET", "/readyz", readyz, "anyone", "readiness: the database answers");
-	router_add(r, "GET", "/static/*path", serve_static, "anyone", "static files (CSS, icons)");
+	router_add(r, "GET", "/healthz", healthz, ACCESS_ANYONE, "liveness: the process answers");
+	router_add(r, "GET", "/readyz", readyz, ACCESS_ANYONE, "readiness: the database answers");
+	router_add(r, "GET", "/static/*path", serve_static, ACCESS_ANYONE,
+	           "static files (CSS, icons)");
 }
 
 bool http_start(app *application)

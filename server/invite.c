@@ -260,10 +260,12 @@ static void admin_invite_revoke_post(request *req)
 
 void invite_routes(router *r)
 {
-	router_add(r, "GET", "/invite", invite_page, "token", "sign-up form for an invitation");
-	router_add(r, "POST", "/invite", invite_post, "token", "accept an invitation: make the account");
-	router_add(r, "GET", "/admin/invites", admin_invites_page, "admin", "invitations");
-	router_add(r, "POST", "/admin/invites", admin_invites_post, "admin", "invite someone");
-	router_add(r, "POST", "/admin/invites/:id/revoke", admin_invite_revoke_post, "admin",
+	router_add(r, "GET", "/invite", invite_page, ACCESS_TOKEN,
+	           "sign-up form for an invitation");
+	router_add(r, "POST", "/invite", invite_post, ACCESS_TOKEN,
+	           "accept an invitation: make the account");
+	router_add(r, "GET", "/admin/invites", admin_invites_page, ACCESS_ADMIN, "invitations");
+	router_add(r, "POST", "/admin/invites", admin_invites_post, ACCESS_ADMIN, "invite someone");
+	router_add(r, "POST", "/admin/invites/:id/revoke", admin_invite_revoke_post, ACCESS_ADMIN,
 	           "withdraw an invitation");
 }

@@ -343,7 +343,8 @@ static void notifications_read_post(request *req)
 
 void notify_routes(router *r)
 {
-	router_add(r, "GET", "/notifications", notifications_page, "signed-in", "my notifications");
-	router_add(r, "POST", "/notifications/read", notifications_read_post, "signed-in",
+	router_add(r, "GET", "/notifications", notifications_page, ACCESS_SIGNED_IN,
+	           "my notifications");
+	router_add(r, "POST", "/notifications/read", notifications_read_post, ACCESS_SIGNED_IN,
 	           "mark all my notifications read");
 }

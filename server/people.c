@@ -217,8 +217,9 @@ static void admin_outbox_page(request *req)
 
 void people_routes(router *r)
 {
-	router_add(r, "GET", "/admin/users", admin_users_page, "admin", "people");
-	router_add(r, "POST", "/admin/users/:id/reset", admin_user_reset_post, "admin",
+	router_add(r, "GET", "/admin/users", admin_users_page, ACCESS_ADMIN, "people");
+	router_add(r, "POST", "/admin/users/:id/reset", admin_user_reset_post, ACCESS_ADMIN,
 	           "issue a password-reset link");
-	router_add(r, "GET", "/admin/outbox", admin_outbox_page, "admin", "messages Cairn would send");
+	router_add(r, "GET", "/admin/outbox", admin_outbox_page, ACCESS_ADMIN,
+	           "messages Cairn would send");
 }

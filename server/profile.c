@@ -497,20 +497,22 @@ static void session_revoke_post(request *req)
 
 void profile_routes(router *r)
 {
-	router_add(r, "GET", "/recovery-code", recovery_code_page, "signed-in",
+	router_add(r, "GET", "/recovery-code", recovery_code_page, ACCESS_SIGNED_IN,
 	           "the new recovery code, shown until confirmed");
-	router_add(r, "POST", "/recovery-code", recovery_code_post, "signed-in",
+	router_add(r, "POST", "/recovery-code", recovery_code_post, ACCESS_SIGNED_IN,
 	           "confirm the recovery code is saved");
-	router_add(r, "GET", "/recover", recover_page, "signed-in", "enter a recovery code");
-	router_add(r, "POST", "/recover", recover_post, "signed-in",
+	router_add(r, "GET", "/recover", recover_page, ACCESS_SIGNED_IN, "enter a recovery code");
+	router_add(r, "POST", "/recover", recover_post, ACCESS_SIGNED_IN,
 	           "unlock older journal keys with the recovery code");
-	router_add(r, "GET", "/reset", reset_page, "token", "choose a new password (reset link)");
-	router_add(r, "POST", "/reset", reset_post, "token", "set the new password");
-	router_add(r, "GET", "/profile", profile_page, "signed-in", "your details, keys and sessions");
-	router_add(r, "POST", "/profile", profile_post, "signed-in", "save your details");
-	router_add(r, "GET", "/profile/password", password_page, "signed-in", "password form");
-	router_add(r, "POST", "/profile/password", password_post, "signed-in",
+	router_add(r, "GET", "/reset", reset_page, ACCESS_TOKEN,
+	           "choose a new password (reset link)");
+	router_add(r, "POST", "/reset", reset_post, ACCESS_TOKEN, "set the new password");
+	router_add(r, "GET", "/profile", profile_page, ACCESS_SIGNED_IN,
+	           "your details, keys and sessions");
+	router_add(r, "POST", "/profile", profile_post, ACCESS_SIGNED_IN, "save your details");
+	router_add(r, "GET", "/profile/password", password_page, ACCESS_SIGNED_IN, "password form");
+	router_add(r, "POST", "/profile/password", password_post, ACCESS_SIGNED_IN,
 	           "change password (needs the current one)");
-	router_add(r, "POST", "/sessions/:id/revoke", session_revoke_post, "signed-in",
+	router_add(r, "POST", "/sessions/:id/revoke", session_revoke_post, ACCESS_SIGNED_IN,
 	           "sign out one of your sessions");
 }

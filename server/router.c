@@ -33,8 +33,35 @@ static bool pattern_valid(const char *p)
 	return params <= ROUTER_MAX_PARAMS;
 }
 
-void router_add(router *r, const char *method, const char *pattern,
-                route_handler handler, const char *access, const char *summary)
+/* The names `cairn routes` prints, docs/routes.md shows and docs/access.md
+ * explains; the authorization test reads them from `cairn routes --json`. */
+static const char *const access_names[] = {
+	"anyone", "token", "signed-in", "enrollment owner", "team coordinator", "post author",
+	"enrolled", "offering staff", "offering director", "space member", "shares a space",
+	"space moderator", "admin", "test build",
+};
+_Static_assert(sizeof access_names / sizeof access_names[0] == 14 &&
+               ACCESS_ALL_ == (1 << 14) - 1, "one name per access_rule value");
+
+const char *router_access_name(access_rule rule)
+{
+	for (size_t i = 0; i < sizeof access_names / sizeof access_names[0]; i++)
+		if ((unsigned)rule == 1u << i)
+			return access_names[i];
+	return NULL;
+}
+
+const char *router_access_text(arena *a, unsigned access)
+{
+	const char *out = "";
+	for (size_t i = 0; i < sizeof access_names / sizeof access_names[0]; i++)
+		if (access & 1u << i)
+			out = *out ? arena_sprintf(a, "%s, %s", out, access_names[i]) : access_names[i];
+	return out;
+}
+
+void router_add_route(router *r, const char *method, const char *pattern,
+                      route_handler handler, unsigned access, const char *summary)
 {
 	if (r->n == ROUTER_MAX_ROUTES)
 		fatal("router: table full");
@@ -42,6 +69,12 @@ void router_add(router *r, const char *method, const char *pattern,
 		fatal("router: bad pattern %s", pattern);
 	if (strcmp(method, "GET") && strcmp(method, "POST"))
 		fatal("router: unsupported method %s", method);
+	/* A rule is who may call the route; "anyone" beside another value, or a
+	 * test door that is also something else, says nothing clear. */
+	if (access == ACCESS_UNSET || (access & ~(unsigned)ACCESS_ALL_) ||
+	    ((access & (ACCESS_ANYONE | ACCESS_TEST_BUILD)) &&
+	     access != ACCESS_ANYONE && access != ACCESS_TEST_BUILD))
+		fatal("router: %s %s has no clear access rule", method, pattern);
 	r->routes[r->n++] = (route){method, pattern, handler, access, summary};
 }
 

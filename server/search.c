@@ -336,6 +336,6 @@ done:
 
 void search_routes(router *r)
 {
-	router_add(r, "GET", "/search", search_page, "signed-in",
+	router_add(r, "GET", "/search", search_page, ACCESS_SIGNED_IN,
 	           "search the posts I may read (space, author, dates)");
 }

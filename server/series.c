@@ -23,8 +23,8 @@ static void offering_page(request *req);
 
 void series_routes(router *r)
 {
-	router_add(r, "GET", "/", home_page, "anyone", "the series and its offerings");
-	router_add(r, "GET", "/offerings/:slug", offering_page, "anyone",
+	router_add(r, "GET", "/", home_page, ACCESS_ANYONE, "the series and its offerings");
+	router_add(r, "GET", "/offerings/:slug", offering_page, ACCESS_ANYONE,
 	           "an offering: overview, agenda, fees");
 }
 

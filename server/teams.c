@@ -1360,29 +1360,36 @@ static void team_invite_post(request *req)
 
 void teams_routes(router *r)
 {
-	router_add(r, "GET", "/offerings/:slug/teams/new", team_new_page, "signed-in",
+	router_add(r, "GET", "/offerings/:slug/teams/new", team_new_page, ACCESS_SIGNED_IN,
 	           "register a team: members and roles");
-	router_add(r, "POST", "/offerings/:slug/teams", team_create_post, "signed-in",
+	router_add(r, "POST", "/offerings/:slug/teams", team_create_post, ACCESS_SIGNED_IN,
 	           "save the team as a draft with its quote");
-	router_add(r, "GET", "/teams/:id", team_page, "coordinator, admin",
+	router_add(r, "GET", "/teams/:id", team_page, ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
 	           "the team's quote, invitations and their states");
-	router_add(r, "POST", "/teams/:id/confirm", team_confirm_post, "coordinator, admin",
+	router_add(r, "POST", "/teams/:id/confirm", team_confirm_post,
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
 	           "confirm the quote and send invitations");
-	router_add(r, "GET", "/teams/:id/discard", team_discard_page, "coordinator, admin",
+	router_add(r, "GET", "/teams/:id/discard", team_discard_page,
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
 	           "what discarding the team would do; asks first");
-	router_add(r, "POST", "/teams/:id/discard", team_discard_post, "coordinator, admin",
+	router_add(r, "POST", "/teams/:id/discard", team_discard_post,
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
 	           "discard the team, telling its members (from that page's form)");
 	router_add(r, "POST", "/teams/:id/members/:mid/resend", member_resend_post,
-	           "coordinator, admin", "send a member a new invitation");
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN, "send a member a new invitation");
 	router_add(r, "GET", "/teams/:id/members/:mid/revoke", member_revoke_page,
-	           "coordinator, admin", "what taking a member off would do; asks first");
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
+	           "what taking a member off would do; asks first");
 	router_add(r, "POST", "/teams/:id/members/:mid/revoke", member_revoke_post,
-	           "coordinator, admin", "take a member off the team (from that page's form)");
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
+	           "take a member off the team (from that page's form)");
 	router_add(r, "GET", "/teams/:id/members/:mid/replace", member_replace_page,
-	           "coordinator, admin", "replace a member: what happens, and who comes instead");
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
+	           "replace a member: what happens, and who comes instead");
 	router_add(r, "POST", "/teams/:id/members/:mid/replace", member_replace_post,
-	           "coordinator, admin", "replace a member (from that page's form)");
-	router_add(r, "GET", "/team-invite", team_invite_page, "token", "a team invitation");
-	router_add(r, "POST", "/team-invite", team_invite_post, "token",
+	           ACCESS_TEAM_COORDINATOR | ACCESS_ADMIN,
+	           "replace a member (from that page's form)");
+	router_add(r, "GET", "/team-invite", team_invite_page, ACCESS_TOKEN, "a team invitation");
+	router_add(r, "POST", "/team-invite", team_invite_post, ACCESS_TOKEN,
 	           "accept: enroll as part of the team");
 }

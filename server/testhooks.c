@@ -64,10 +64,10 @@ static void search_delay(request *req)
 
 void testhooks_routes(router *r)
 {
-	router_add(r, "POST", "/__test/clock", set_clock, "test build", "pin the clock");
-	router_add(r, "POST", "/__test/session", sign_in_as, "test build",
+	router_add(r, "POST", "/__test/clock", set_clock, ACCESS_TEST_BUILD, "pin the clock");
+	router_add(r, "POST", "/__test/session", sign_in_as, ACCESS_TEST_BUILD,
 	           "sign in as a user (no journal key)");
-	router_add(r, "POST", "/__test/search-delay", search_delay, "test build",
+	router_add(r, "POST", "/__test/search-delay", search_delay, ACCESS_TEST_BUILD,
 	           "make every search slow");
 }
 #endif

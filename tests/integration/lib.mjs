@@ -241,14 +241,17 @@ export function serverLog() {
   return readFileSync(state.CAIRN_IT_LOG, 'utf8');
 }
 
-/** The route table, as `cairn routes` prints it: [{ method, pattern, access, summary }]. */
+/**
+ * The route table, as `cairn routes --json` prints it: [{ method, pattern, rules, access,
+ * summary }], where rules lists the names of the route's access rule (["post author",
+ * "space moderator"]) and access is them joined with ", " ("admin", "test build").
+ */
 export function routes() {
-  const r = spawnSync(state.CAIRN_IT_BIN, ['routes'], { encoding: 'utf8', cwd: state.CAIRN_IT_SOURCE });
-  if (r.status !== 0) throw new Error(`cairn routes failed: ${r.stderr}`);
-  return r.stdout.split('\n').slice(1).filter(Boolean).map((line) => {
-    const [method, pattern, access, ...rest] = line.trim().split(/\s+/);
-    return { method, pattern, access, summary: rest.join(' ') };
-  });
+  const r = spawnSync(state.CAIRN_IT_BIN, ['routes', '--json'],
+    { encoding: 'utf8', cwd: state.CAIRN_IT_SOURCE });
+  if (r.status !== 0) throw new Error(`cairn routes --json failed: ${r.stderr}`);
+  return JSON.parse(r.stdout).map(({ method, pattern, access, summary }) =>
+    ({ method, pattern, rules: access, access: access.join(', '), summary }));
 }
 
 /** A concrete path for a route pattern: every :param or *rest becomes "x". */
