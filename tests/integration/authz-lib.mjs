@@ -1,0 +1,335 @@
+// The authorization test's data: the access table (docs/access.tsv) read as rows, and the
+// fixture it speaks of — two series, four offerings, two small groups, a team, threads and
+// posts, invitations and links — made straight in the database (and, where a token's hash
+// is needed, through the pages that issue it), with one signed-in session per role.
+// docs/access.md describes both; authz.test.mjs walks every route × every role.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { get, post, CookieJar, BASE_URL, textOf, state } from './lib.mjs';
+import { sql, uniq, csrfOf, testSession, createInvite, createReset } from './accounts-lib.mjs';
+
+// ---------------------------------------------------------------------------- the table
+
+/**
+ * docs/access.tsv as { roles: [names], rows: [{ method, pattern, object, cells: {role:
+ * answer}, line }] }. Lines starting with '#' and blank lines are comments; the first other
+ * line names the columns: method, pattern, object, then one column per role.
+ */
+export function readAccessTable(file = `${state.CAIRN_IT_SOURCE}/docs/access.tsv`) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let header = null;
+  const rows = [];
+  lines.forEach((text, i) => {
+    if (!text.trim() || text.startsWith('#')) return;
+    const cols = text.split('\t').map((c) => c.trim());
+    if (!header) {
+      header = cols;
+      assert.deepEqual(header.slice(0, 3), ['method', 'pattern', 'object'],
+        `${file}:${i + 1}: the header starts with method, pattern, object`);
+      return;
+    }
+    assert.equal(cols.length, header.length,
+      `${file}:${i + 1}: ${cols.length} columns, the header has ${header.length}`);
+    const [method, pattern, object, ...answers] = cols;
+    const cells = {};
+    header.slice(3).forEach((role, j) => { cells[role] = answers[j]; });
+    rows.push({ method, pattern, object, cells, line: i + 1 });
+  });
+  assert.ok(header, `${file} has a header line`);
+  return { roles: header.slice(3), rows };
+}
+
+/**
+ * What an answer in the table means: an exact status, 'signin' (303 to /signin?next=<the
+ * path>), or 'hidden' (200, and the page does not show the object: a list or a search that
+ * leaves it out as if it did not exist).
+ */
+export function parseAnswer(text) {
+  if (text === 'signin') return { status: 303, signin: true, hidden: false };
+  if (text === 'hidden') return { status: 200, signin: false, hidden: true };
+  assert.match(text, /^[1-5][0-9][0-9]$/,
+    `an answer is a status, "signin" or "hidden", not "${text}"`);
+  return { status: Number(text), signin: false, hidden: false };
+}
+
+// ---------------------------------------------------------------------------- the fixture
+
+const DAY = 86400;
+
+async function one(text, params) {
+  const out = await sql(text, params);
+  assert.ok(out, `no row from: ${text}`);
+  return out;
+}
+
+async function makeUser(tag, u, { admin = false } = {}) {
+  const handle = `az_${tag.replace(/-/g, '_')}_${u}`.slice(0, 30);
+  const name = `Authz ${tag} ${u}`;
+  const email = `az.${tag}.${u}@example.test`;
+  const id = await one(`INSERT INTO users (email, handle, display_name, profession, is_admin)
+                        VALUES ($1, $2, $3, 'nurse', $4) RETURNING id`,
+  [email, handle, name, admin ? 'true' : 'false']);
+  return { id, handle, name, email, tag };
+}
+
+/** An offering of course `courseId`, starting `start` days from today, lasting 3 days. */
+async function makeOffering(courseId, slug, start) {
+  const id = await one(`INSERT INTO offerings (course_id, slug, starts_on, ends_on, time_zone, format,
+                          registration_deadline, processing_fee_cents, notes)
+                        VALUES ($1, $2, current_date + $3::int, current_date + $3::int + 2,
+                                'America/New_York', 'live_online',
+                                now() + make_interval(days => greatest($3::int - 5, 1)), 1000,
+                                'Made by the authorization test.')
+                        RETURNING id`, [courseId, slug, start]);
+  await sql(`INSERT INTO offering_fees (offering_id, category, regular_cents, early_cents)
+             SELECT $1, code, 150000, NULL FROM fee_categories`, [id]);
+  return { id, slug };
+}
+
+async function enroll(user, offering, role, enrollmentState = 'confirmed') {
+  return one(`INSERT INTO enrollments (offering_id, user_id, role, state, source, fee_category,
+                created_at, confirmed_at, cancelled_at)
+              VALUES ($1, $2, $3, $4, 'import', 'nurse', now() - interval '20 days',
+                      CASE WHEN $4 = 'confirmed' THEN now() - interval '19 days' END,
+                      CASE WHEN $4 = 'cancelled' THEN now() - interval '1 day' END)
+              RETURNING id`, [offering.id, user.id, role, enrollmentState]);
+}
+
+async function insertThread(spaceId, author, title, body) {
+  const row = await one(`
+    WITH t AS (
+      INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id,
+                           last_number)
+      VALUES ($1, $2, $3, now() - interval '2 days', now() - interval '2 days', $2, 1)
+      RETURNING id, created_at),
+    p AS (
+      INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,
+                         created_at)
+      SELECT t.id, 1, $2, $4, '<p>' || $4 || '</p>' || E'\\n', $4, to_tsvector('english', $4),
+             t.created_at FROM t
+      RETURNING id)
+    SELECT t.id, p.id FROM t, p`, [spaceId, author.id, title, body]);
+  const [thread, postId] = row.split('|');
+  return { thread, post: postId };
+}
+
+/** A signed-in session of a user (the test door) and its CSRF token. */
+export async function sessionOf(user) {
+  const jar = await testSession(user.handle);
+  const r = await get('/profile', { jar });
+  assert.equal(r.status, 200, `GET /profile as ${user.tag}: ${r.status}`);
+  return { jar, csrf: csrfOf(r.body) };
+}
+
+/** A jar with only a pre-session cookie, and the form token bound to it. */
+export async function anonymousSession() {
+  const jar = new CookieJar();
+  const r = await get('/signin', { jar });
+  assert.equal(r.status, 200);
+  return { jar, csrf: csrfOf(r.body) };
+}
+
+/**
+ * Build the fixture. Returns { u (suffix), people: {role: user}, sessions: {role: {jar,
+ * csrf}}, objects: {name: () => object}, secrets: [{ text, owner }], cleanup() }. An object
+ * is { params, query, form, shows }: the values of a route's :params, a query string and
+ * form fields to send, and texts of the object that a page showing it holds (checked both
+ * ways: a GET answered 200 shows them, a 'hidden' answer shows none). Objects are functions
+ * so that one made for a route (a spare session to revoke) is made when it is checked.
+ */
+export async function buildFixture() {
+  const u = uniq();
+  const made = { series: [], users: [], tokens: [] };
+
+  // Two series: ours (S), and another (S2) whose director must see nothing of ours.
+  const S = await one(`INSERT INTO series (slug, title, summary) VALUES ($1, $2, '') RETURNING id`,
+    [`az-series-${u}`, `Authz Series ${u}`]);
+  const S2 = await one(`INSERT INTO series (slug, title, summary) VALUES ($1, $2, '') RETURNING id`,
+    [`az-other-${u}`, `Authz Other Series ${u}`]);
+  made.series.push(S, S2);
+  const course = await one(`INSERT INTO courses (series_id, position, slug, title, announced)
+                            VALUES ($1, 1, $2, $3, true) RETURNING id`,
+  [S, `az-course-${u}`, `Authz Course ${u}`]);
+  const course2 = await one(`INSERT INTO courses (series_id, position, slug, title, announced)
+                             VALUES ($1, 1, $2, $3, true) RETURNING id`,
+  [S2, `az-course2-${u}`, `Authz Other Course ${u}`]);
+  // A: this cohort (upcoming, open for registration); B: another cohort of the series;
+  // P: a run that has ended (the former facilitator's); X: an offering of the other series.
+  const A = await makeOffering(course, `az-a-${u}`, 30);
+  const B = await makeOffering(course, `az-b-${u}`, 60);
+  const P = await makeOffering(course, `az-p-${u}`, -100);
+  const X = await makeOffering(course2, `az-x-${u}`, 30);
+
+  const roles = ['learner', 'other-cohort', 'pending', 'member', 'other-member', 'former-member',
+    'lapsed-member', 'past-member', 'facilitator', 'other-facilitator', 'former-facilitator',
+    'director', 'series-director', 'other-director', 'admin'];
+  const people = {};
+  for (const role of roles) people[role] = await makeUser(role, u, { admin: role === 'admin' });
+  const bystander = await makeUser('bystander', u);
+  const resetee = await makeUser('resetee', u);
+  made.users.push(...Object.values(people), bystander, resetee);
+
+  const L = people.learner;
+  const enrollment = await enroll(L, A, 'learner');
+  await enroll(people['other-cohort'], B, 'learner');
+  await enroll(people.pending, A, 'learner', 'pending_payment');
+  for (const r of ['member', 'other-member', 'former-member']) await enroll(people[r], A, 'learner');
+  await enroll(people['lapsed-member'], A, 'learner', 'cancelled');
+  await enroll(people['past-member'], P, 'learner');
+  await enroll(people.facilitator, A, 'facilitator');
+  await enroll(people['other-facilitator'], A, 'facilitator');
+  await enroll(people['former-facilitator'], P, 'facilitator');
+  await enroll(people.director, A, 'director');
+  await enroll(people['series-director'], B, 'director');
+  await enroll(people['other-director'], X, 'director');
+
+  // Two groups of the series (adult track); each gets its space from a trigger.
+  const G1 = await one(`INSERT INTO groups (series_id, track, name) VALUES ($1, 'adult', $2)
+                        RETURNING id`, [S, `Authz Group One ${u}`]);
+  const G2 = await one(`INSERT INTO groups (series_id, track, name) VALUES ($1, 'adult', $2)
+                        RETURNING id`, [S, `Authz Group Two ${u}`]);
+  const stay = `INSERT INTO group_members (group_id, series_id, user_id, offering_id, joined_at,
+                  left_at, reason) VALUES ($1, $2, $3, $4, now() - interval '10 days',
+                  CASE WHEN $5 = 'left' THEN now() - interval '5 days' END, '')`;
+  await sql(stay, [G1, S, people.member.id, A.id, 'open']);
+  await sql(stay, [G2, S, people['other-member'].id, A.id, 'open']);
+  await sql(stay, [G1, S, people['former-member'].id, A.id, 'left']);
+  await sql(stay, [G1, S, people['lapsed-member'].id, A.id, 'open']);
+  await sql(stay, [G1, S, people['past-member'].id, P.id, 'open']);
+  const assign = `INSERT INTO group_facilitators (group_id, offering_id, user_id, assigned_at)
+                  VALUES ($1, $2, $3, now() - interval '10 days')`;
+  await sql(assign, [G1, A.id, people.facilitator.id]);
+  await sql(assign, [G2, A.id, people['other-facilitator'].id]);
+  await sql(assign, [G1, P.id, people['former-facilitator'].id]);
+
+  // Spaces, with titles of their own so a page that leaks one can be caught.
+  const space = async (where, params) => one(`SELECT id FROM spaces WHERE ${where}`, params);
+  const cohortSpace = await space(`kind = 'cohort' AND offering_id = $1`, [A.id]);
+  const announcements = await space(`kind = 'announcements' AND offering_id = $1`, [A.id]);
+  const groupSpace = await space(`group_id = $1`, [G1]);
+  await sql(`UPDATE spaces SET title = $2 WHERE id = $1`, [cohortSpace, `Authz Cohort Space ${u}`]);
+  const cohortThread = await insertThread(cohortSpace, L, `Authz cohort thread ${u}`,
+    `Authz cohort post body ${u}`);
+  const groupThread = await insertThread(groupSpace, people.member, `Authz group thread ${u}`,
+    `Authz group post body ${u}`);
+  // Everyone signed in has a notification of the group's thread, as if they had been told
+  // of it while they could read it: only those who still can may see it.
+  await sql(`INSERT INTO notifications (user_id, kind, thread_id, post_id, actor_id, excerpt,
+               created_at)
+             SELECT u.id, 'reply', $1, $2, $3, 'Authz group post body', now() - interval '1 day'
+               FROM unnest($4::bigint[]) AS u (id)`,
+  [groupThread.thread, groupThread.post, people.member.id,
+    `{${Object.values(people).map((p) => p.id).join(',')}}`]);
+
+  // An agenda item of A (the catalogue's item pages; deleted by the last of them).
+  const item = await one(`INSERT INTO agenda_items (offering_id, day_number, starts_at, ends_at,
+                            title, kind)
+                          VALUES ($1, 1, (current_date + 30) + time '09:00',
+                                  (current_date + 30) + time '10:00', $2, 'plenary')
+                          RETURNING id`, [A.id, `Authz agenda item ${u}`]);
+
+  const sessions = {};
+  for (const role of roles) sessions[role] = await sessionOf(people[role]);
+  sessions.anonymous = await anonymousSession();
+
+  // The learner's team: two members, confirmed through its page so that each member has an
+  // invitation link (tokens are stored only as hashes). The first member is the one the
+  // member pages act on; the second's link is the team invitation the token pages read.
+  const team = await one(`INSERT INTO teams (offering_id, name, institution, coordinator_id, state,
+                            created_at)
+                          VALUES ($1, $2, 'Authz Hospital', $3, 'draft', now()) RETURNING id`,
+  [A.id, `Authz Team ${u}`, L.id]);
+  const teamMembers = [];
+  for (const n of [1, 2]) {
+    teamMembers.push(await one(`INSERT INTO team_members (team_id, position, name, email, profession,
+                                   fee_category, track, state, created_at)
+                                 VALUES ($1, $2, $3, $4, 'nurse', 'nurse', 'adult', 'listed', now())
+                                 RETURNING id`,
+    [team, n, `Authz Team Member ${n} ${u}`, `az.team${n}.${u}@example.test`]));
+  }
+  const confirmed = await post(`/teams/${team}/confirm`, { csrf: sessions.learner.csrf },
+    { jar: sessions.learner.jar });
+  assert.equal(confirmed.status, 201, `confirming the fixture's team: ${confirmed.status}`);
+  const links = [...confirmed.body.matchAll(/<code class="link">([^<]+)<\/code>/g)]
+    .map((m) => new URL(m[1].replace(/&amp;/g, '&')).searchParams.get('token'));
+  assert.equal(links.length, 2, 'the team page shows both invitation links');
+  const teamToken = links[1];
+
+  // Invitations and a reset link, issued by the fixture's administrator.
+  const adminJar = sessions.admin.jar;
+  const invitation = await createInvite(`az.invited.${u}@example.test`, { jar: adminJar });
+  const spareInvitation = await createInvite(`az.spare.${u}@example.test`, { jar: adminJar });
+  const reset = await createReset(resetee.id, { jar: adminJar });
+  made.tokens.push(invitation.id, spareInvitation.id, reset.id);
+
+  const objects = {
+    '-': () => ({}),
+    'static-file': () => ({ params: { path: 'cairn.css' } }),
+    offering: () => ({ params: { slug: A.slug, id: A.id } }),
+    series: () => ({ params: { id: S } }),
+    course: () => ({ params: { id: course } }),
+    'agenda-item': () => ({ params: { id: item } }),
+    invitation: () => ({ query: { token: invitation.token }, form: { token: invitation.token } }),
+    'spare-invitation': () => ({ params: { id: spareInvitation.id } }),
+    'reset-link': () => ({ query: { token: reset.token }, form: { token: reset.token } }),
+    bystander: () => ({ params: { id: bystander.id } }),
+    // A second session of the learner, made when the route is checked: its owner signs it
+    // out, so it is gone afterwards.
+    'learner-session': async () => {
+      await testSession(L.handle);
+      const id = await one('SELECT max(id) FROM web_sessions WHERE user_id = $1', [L.id]);
+      return { params: { id } };
+    },
+    // The session the request is made with, made for the route: signing out ends it.
+    'own-session': () => ({ freshSession: true }),
+    enrollment: () => ({ params: { id: enrollment } }),
+    team: () => ({ params: { id: team } }),
+    'team-member': () => ({ params: { id: team, mid: teamMembers[0] } }),
+    'team-invitation': () => ({ query: { token: teamToken }, form: { token: teamToken } }),
+    'cohort-space': () => ({ params: { id: cohortSpace }, shows: [`Authz Cohort Space ${u}`] }),
+    'announcements-space': () => ({ params: { id: announcements } }),
+    'group-space': () => ({ params: { id: groupSpace }, shows: [`Authz Group One ${u}`] }),
+    'cohort-thread': () => ({ params: { id: cohortThread.thread, n: '1' },
+      shows: [`Authz cohort thread ${u}`] }),
+    'group-thread': () => ({ params: { id: groupThread.thread, n: '1' },
+      shows: [`Authz group thread ${u}`] }),
+    'cohort-post': () => ({ params: { id: cohortThread.post }, shows: [`Authz cohort post body ${u}`] }),
+    'group-post': () => ({ params: { id: groupThread.post }, shows: [`Authz group post body ${u}`] }),
+    'learner-person': () => ({ params: { handle: L.handle }, shows: [L.name] }),
+    // Searches that find one post each; the search form lists the spaces one may read.
+    'cohort-search': () => ({ query: { q: `cohort ${u}` }, shows: [`Authz cohort thread ${u}`] }),
+    'group-search': () => ({ query: { q: `group ${u}` },
+      shows: [`Authz group thread ${u}`, `Authz Group One ${u}`] }),
+    'group-notification': () => ({ shows: [`Authz group thread ${u}`] }),
+  };
+
+  // What no refused page may show: every name and title of the fixture that is not public.
+  // (Offering, course and series titles are on the public pages.)
+  const secrets = [
+    ...Object.entries(people).map(([role, p]) => ({ text: p.name, owner: role })),
+    { text: `Authz Group One ${u}` }, { text: `Authz Group Two ${u}` },
+    { text: `Authz Cohort Space ${u}` },
+    { text: `Authz cohort thread ${u}` }, { text: `Authz cohort post body ${u}` },
+    { text: `Authz group thread ${u}` }, { text: `Authz group post body ${u}` },
+    { text: `Authz Team ${u}` }, { text: `Authz Team Member 1 ${u}` },
+    { text: `Authz agenda item ${u}` }, { text: bystander.name }, { text: resetee.name },
+    { text: `az.invited.${u}@example.test` }, { text: `az.spare.${u}@example.test` },
+  ];
+
+  async function cleanup() {
+    // Deleting the series takes their courses, offerings, enrollments, teams, spaces,
+    // threads, groups and agenda with them; then the people and their sessions go.
+    await sql('DELETE FROM series WHERE id = ANY($1::bigint[])', [`{${made.series.join(',')}}`]);
+    await sql('DELETE FROM tokens WHERE id = ANY($1::bigint[]) OR email LIKE $2',
+      [`{${made.tokens.join(',')}}`, `az.%.${u}@example.test`]);
+    await sql('DELETE FROM notifications WHERE user_id = ANY($1::bigint[])',
+      [`{${made.users.map((p) => p.id).join(',')}}`]);
+    await sql('DELETE FROM users WHERE id = ANY($1::bigint[])',
+      [`{${made.users.map((p) => p.id).join(',')}}`]);
+  }
+
+  return { u, people, sessions, objects, secrets, cleanup };
+}
+
+export { BASE_URL, textOf };
