@@ -20,6 +20,7 @@
 #include "cairn/money.h"
 #include "cairn/outbox.h"
 #include "cairn/session.h"
+#include "cairn/space.h"
 #include "cairn/tokens.h"
 
 #include <sodium.h>
@@ -1000,20 +1001,27 @@ static void roster_page(request *req)
 	offering_ref o;
 	if (!load_offering(req, db, http_param(req, "slug"), &o))
 		return;
-	offering_role role = OROLE_NONE;
-	if (!enroll_role(db, u->id, o.id, &role)) {
+	/* The roster follows the rule of the cohort's space (DESIGN §5): who may
+	 * read the space sees the roster, and its moderators (the offering's
+	 * facilitators and directors, the series' directors, admins) see it as
+	 * staff. Learners (confirmed ones) see the staff and the fellow members
+	 * who chose to be listed; staff see everyone with details, those waiting
+	 * for payment too. */
+	PGresult *r = db_q(db, "SELECT cairn_space_role($1, id) FROM spaces"
+	                       " WHERE offering_id = $2 AND kind = 'cohort'",
+	                   num(a, u->id), num(a, o.id));
+	if (!r) {
 		http_db_error(req);
 		return;
 	}
-	bool staff = u->is_admin || role >= OROLE_FACILITATOR;
-	if (!staff && role != OROLE_LEARNER) {
+	unsigned caps = PQntuples(r) == 1 ? space_caps("cohort", atoi(db_val(r, 0, 0)), (space_state){0}) : 0;
+	PQclear(r);
+	bool staff = caps & SPACE_MODERATE;
+	if (!(caps & SPACE_READ)) {
 		http_error(req, 404, "There is no roster here for you.");
 		return;
 	}
-	/* Learners (confirmed ones: enroll_role) see the staff and the fellow
-	 * members of the cohort who chose to be listed; facilitators, directors
-	 * and admins see everyone with details, those waiting for payment too. */
-	PGresult *r = db_q(db,
+	r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.track, u.pronouns, e.role, e.state,"
 		" coalesce(t.name, ''), u.email FROM enrollments e JOIN users u ON u.id = e.user_id"
 		" LEFT JOIN teams t ON t.id = e.team_id"
@@ -1304,7 +1312,8 @@ void enroll_routes(router *r)
 	router_add(r, "GET", "/offerings/:slug/enroll", enroll_page, ACCESS_ANYONE,
 	           "enrollment form (makes an account on the way)");
 	router_add(r, "POST", "/offerings/:slug/enroll", enroll_post, ACCESS_ANYONE, "enroll");
-	router_add(r, "GET", "/offerings/:slug/roster", roster_page, ACCESS_ENROLLED | ACCESS_ADMIN,
+	router_add(r, "GET", "/offerings/:slug/roster", roster_page,
+	           ACCESS_ENROLLED | ACCESS_SERIES_DIRECTOR | ACCESS_ADMIN,
 	           "the cohort roster (staff see everyone)");
 	router_add(r, "GET", "/enrollments", my_enrollments_page, ACCESS_SIGNED_IN,
 	           "my enrollments, all states, newest first");

@@ -37,11 +37,11 @@ static bool pattern_valid(const char *p)
  * explains; the authorization test reads them from `cairn routes --json`. */
 static const char *const access_names[] = {
 	"anyone", "token", "signed-in", "enrollment owner", "team coordinator", "post author",
-	"enrolled", "offering staff", "offering director", "space member", "shares a space",
-	"space moderator", "admin", "test build",
+	"enrolled", "offering staff", "offering director", "series director", "space member",
+	"shares a space", "space moderator", "admin", "test build",
 };
-_Static_assert(sizeof access_names / sizeof access_names[0] == 14 &&
-               ACCESS_ALL_ == (1 << 14) - 1, "one name per access_rule value");
+_Static_assert(sizeof access_names / sizeof access_names[0] == 15 &&
+               ACCESS_ALL_ == (1 << 15) - 1, "one name per access_rule value");
 
 const char *router_access_name(access_rule rule)
 {

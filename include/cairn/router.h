@@ -41,12 +41,13 @@ typedef enum access_rule {
 	ACCESS_ENROLLED = 1 << 6,           /* confirmed in the offering (learner or staff) */
 	ACCESS_OFFERING_STAFF = 1 << 7,     /* the offering's facilitators and directors */
 	ACCESS_OFFERING_DIRECTOR = 1 << 8,  /* the offering's directors */
-	ACCESS_SPACE_MEMBER = 1 << 9,       /* may read the space (space.h: SPACE_READ) */
-	ACCESS_SHARES_SPACE = 1 << 10,      /* reads a space with the person named */
-	ACCESS_SPACE_MODERATOR = 1 << 11,   /* moderates the space (SPACE_MODERATE) */
-	ACCESS_ADMIN = 1 << 12,             /* Cairn's administrators */
-	ACCESS_TEST_BUILD = 1 << 13,        /* a door that exists only with CAIRN_TEST_HOOKS */
-	ACCESS_ALL_ = (1 << 14) - 1,        /* every bit above */
+	ACCESS_SERIES_DIRECTOR = 1 << 9,    /* directs an offering of the offering's series */
+	ACCESS_SPACE_MEMBER = 1 << 10,      /* may read the space (space.h: SPACE_READ) */
+	ACCESS_SHARES_SPACE = 1 << 11,      /* reads a space with the person named */
+	ACCESS_SPACE_MODERATOR = 1 << 12,   /* moderates the space (SPACE_MODERATE) */
+	ACCESS_ADMIN = 1 << 13,             /* Cairn's administrators */
+	ACCESS_TEST_BUILD = 1 << 14,        /* a door that exists only with CAIRN_TEST_HOOKS */
+	ACCESS_ALL_ = (1 << 15) - 1,        /* every bit above */
 } access_rule;
 
 struct request;

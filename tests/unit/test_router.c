@@ -39,7 +39,7 @@ static void test_access_names(void **state)
 			assert_string_not_equal(seen[i], name);
 		seen[n++] = name;
 	}
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 15);
 	assert_null(router_access_name(ACCESS_UNSET));
 	assert_null(router_access_name((access_rule)(ACCESS_ADMIN | ACCESS_ANYONE)));
 	assert_string_equal(router_access_name(ACCESS_SPACE_MEMBER), "space member");
