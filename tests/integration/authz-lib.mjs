@@ -133,9 +133,10 @@ export async function anonymousSession() {
 /**
  * Build the fixture. Returns { u (suffix), people: {role: user}, sessions: {role: {jar,
  * csrf}}, objects: {name: () => object}, secrets: [{ text, owner }], cleanup() }. An object
- * is { params, query, form, shows }: the values of a route's :params, a query string and
- * form fields to send, and texts of the object that a page showing it holds (checked both
- * ways: a GET answered 200 shows them, a 'hidden' answer shows none). Objects are functions
+ * is { params, query, form, shows, badgeless }: the values of a route's :params, a query
+ * string and form fields to send, texts of the object that a page showing it holds (checked
+ * both ways: a GET answered 200 shows them, a 'hidden' answer shows none), and whether a
+ * 'hidden' answer's header must show no unread notifications. Objects are functions
  * so that one made for a route (a spare session to revoke) is made when it is checked.
  */
 export async function buildFixture() {
@@ -301,7 +302,8 @@ export async function buildFixture() {
     'cohort-search': () => ({ query: { q: `cohort ${u}` }, shows: [`Authz cohort thread ${u}`] }),
     'group-search': () => ({ query: { q: `group ${u}` },
       shows: [`Authz group thread ${u}`, `Authz Group One ${u}`] }),
-    'group-notification': () => ({ shows: [`Authz group thread ${u}`] }),
+    // The only notification of those who cannot read the group: hidden, it has no badge.
+    'group-notification': () => ({ shows: [`Authz group thread ${u}`], badgeless: true }),
   };
 
   // What no refused page may show: every name and title of the fixture that is not public.
