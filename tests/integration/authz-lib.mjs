@@ -291,6 +291,7 @@ export async function buildFixture() {
     'cohort-space': () => ({ params: { id: cohortSpace }, shows: [`Authz Cohort Space ${u}`] }),
     'announcements-space': () => ({ params: { id: announcements } }),
     'group-space': () => ({ params: { id: groupSpace }, shows: [`Authz Group One ${u}`] }),
+    group: () => ({ params: { id: G1 }, shows: [`Authz Group One ${u}`] }),
     'cohort-thread': () => ({ params: { id: cohortThread.thread, n: '1' },
       shows: [`Authz cohort thread ${u}`] }),
     'group-thread': () => ({ params: { id: groupThread.thread, n: '1' },
