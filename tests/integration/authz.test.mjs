@@ -138,6 +138,5 @@ test('every route × every role answers as docs/access.tsv says', async (t) => {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   t.diagnostic(`checked ${cells} cells (${table.rows.length} rows × ${table.roles.length} roles, ` +
     `${listed.length} routes) in ${seconds} s`);
-  console.log(`authz: checked ${cells} cells (${table.rows.length} rows × ${table.roles.length} roles) in ${seconds} s`);
   assert.deepEqual(problems, [], `${problems.length} answers differ from docs/access.tsv`);
 });
