@@ -309,6 +309,6 @@ static void dashboard_page(request *req)
 
 void dashboard_routes(router *r)
 {
-	router_add(r, "GET", "/dashboard", dashboard_page, "signed-in",
+	router_add(r, "GET", "/dashboard", dashboard_page, ACCESS_SIGNED_IN,
 	           "the facilitator's dashboard: the groups I moderate, this week");
 }
