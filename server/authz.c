@@ -16,14 +16,11 @@ user *authz_require_user(request *req)
 	user *u = session_user(req);
 	if (u)
 		return u;
-	if (!strcmp(req->method, "GET") || req->head) {
-		/* The query comes along: a page like /team-invite?token=... is
-		 * nothing without it. */
-		const char *back = http_return_path(req);
-		http_redirect(req, back ? arena_sprintf(req->a, "/signin?next=%s", back) : "/signin");
-	} else {
-		http_error(req, 403, "Please sign in first.");
-	}
+	/* To sign-in, and back: for a page, to it (the query comes along: a
+	 * page like /team-invite?token=... is nothing without it); for a form,
+	 * to the page it was sent from. Nothing a form sent is acted on. */
+	const char *back = http_return_path(req);
+	http_redirect(req, back ? arena_sprintf(req->a, "/signin?next=%s", back) : "/signin");
 	return NULL;
 }
 

@@ -365,7 +365,17 @@ const char *http_query_escape(arena *a, const char *s)
 
 const char *http_return_path(request *req)
 {
-	if ((strcmp(req->method, "GET") && !req->head) || !strcmp(req->path, "/"))
+	if (strcmp(req->method, "GET") && !req->head) {
+		/* A form posted by someone not signed in (a session that ended):
+		 * back to the page the form was on, when this site's. */
+		const char *site = req->app->cfg->origin, *referer = http_header(req, "Referer");
+		size_t n = strlen(site);
+		if (!referer || strncmp(referer, site, n) || referer[n] != '/' || !referer[n + 1] ||
+		    !http_local_path(referer + n))
+			return NULL;
+		return http_query_escape(req->a, referer + n);
+	}
+	if (!strcmp(req->path, "/"))
 		return NULL;
 	const char *target = req->query_string && *req->query_string
 	                         ? arena_sprintf(req->a, "%s?%s", req->path, req->query_string)

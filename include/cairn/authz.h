@@ -14,8 +14,8 @@
 #include "cairn/http.h"
 #include "cairn/session.h"
 
-/* Signed in? Anonymous GETs are sent to /signin?next=<path>; other
- * anonymous requests get 403. */
+/* Signed in? Anyone else is sent to sign in (303 to /signin?next=<where
+ * to come back to>, see http_return_path) and nothing else is done. */
 user *authz_require_user(request *req);
 /* Signed in as an admin? Others get 403 (anonymous: sign in first). */
 user *authz_require_admin(request *req);

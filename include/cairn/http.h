@@ -131,9 +131,10 @@ bool http_local_path(const char *p);
 /* s percent-encoded to travel as one query value: everything but letters,
  * digits, "/-_.~" is escaped, so "?", "&", "=", "#" and "%" cannot split it. */
 const char *http_query_escape(arena *a, const char *s);
-/* Where to come back to after signing in: this GET's path and query, ready
- * for "/signin?next=", or NULL when there is nothing to come back to (a
- * POST, the home page, an address too long to carry). */
+/* Where to come back to after signing in, ready for "/signin?next=": for a
+ * GET its path and query; for a POST the local path of a Referer on this
+ * site (the page the form was on). NULL when there is nothing to come back
+ * to (no such Referer, the home page, an address too long to carry). */
 const char *http_return_path(request *req);
 /* 303 See Other to a local path (POST-redirect-GET); anything else
  * redirects to "/". */

@@ -1165,8 +1165,12 @@ test('admin pages: 403 for everyone else, sign-in for the anonymous, nothing wri
       assert.equal(r.status, 403, `POST ${path} as a learner`);
       assert.ok(mainText(r.body).includes('Only an administrator can do that.'));
       r = await post(path, { ...body, csrf: anon.csrf }, { jar: anon.jar });
-      assert.equal(r.status, 403, `POST ${path} anonymous`);
-      assert.ok(mainText(r.body).includes('Please sign in first.'));
+      assert.equal(r.status, 303, `POST ${path} anonymous`);
+      assert.equal(r.headers.location, '/signin', `POST ${path} anonymous: to sign in`);
+      r = await post(path, { ...body, csrf: anon.csrf },
+        { jar: anon.jar, headers: { Referer: `${BASE_URL}/admin/users?page=2` } });
+      assert.equal(r.headers.location, '/signin?next=/admin/users%3Fpage%3D2',
+        `POST ${path} anonymous: sign-in returns to the page the form was on`);
     }
   }
   assertSameSnapshot(snap, (await snapshot()), 'admin routes by non-admins');

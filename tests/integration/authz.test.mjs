@@ -4,8 +4,9 @@
 // about, the exact answer each role gets. docs/access.md describes the roles, the objects
 // and the answers.
 //
-// A refusal has one answer: 303 to sign in for an anonymous GET (403 "Please sign in
-// first" for an anonymous POST: a form cannot be carried through signing in), 404 for an
+// A refusal has one answer: 303 to sign in for anyone anonymous (to /signin?next=<the path>
+// for a GET; for a POST, sent here without a Referer, to /signin: nothing it sent is acted
+// on, and sign-in returns to the page the form was on when there is one), 404 for an
 // object the role may not see, 403 for admin pages and for acting on something the role
 // may see but not change. The page of a refusal never holds a name or title of the fixture
 // that is not public. Allowed cells are exact too: a POST is sent with the role's CSRF token
@@ -96,9 +97,11 @@ test('every route × every role answers as docs/access.tsv says', async (t) => {
         : await post(path, { ...(object.form || {}), csrf: session.csrf }, { jar: session.jar });
       cells++;
       const what = `${row.method} ${row.pattern} [${row.object}] as ${role} (${path})`;
-      const signin = res.status === 303 &&
-        (res.headers.location || '').startsWith('/signin?next=') &&
-        decodeURIComponent(res.headers.location.slice('/signin?next='.length)) === path;
+      const location = res.headers.location || '';
+      const signin = res.status === 303 && (row.method === 'GET'
+        ? location.startsWith('/signin?next=') &&
+          decodeURIComponent(location.slice('/signin?next='.length)) === path
+        : location === '/signin');
       got[role] = signin ? 'signin' : String(res.status);
       if (answer.hidden && res.status === 200) got[role] = 'hidden';
       if (res.status !== answer.status || (answer.signin && !signin)) {
