@@ -1467,21 +1467,59 @@ const char *place_rule_name(place_rule r)
 	return "none";
 }
 
-static const char *group_name(arena *a, const place_plan *plan, int g)
+/* The plain names, and the namer's where it gives one. */
+static const char *name_learner(arena *a, const place_namer *nm, int64_t id)
+{
+	const char *s = nm && nm->learner ? nm->learner(nm->ctx, id) : NULL;
+	return s ? s : arena_sprintf(a, "learner %lld", (long long)id);
+}
+
+static const char *name_team(arena *a, const place_namer *nm, int64_t id)
+{
+	const char *s = nm && nm->team ? nm->team(nm->ctx, id) : NULL;
+	return s ? s : arena_sprintf(a, "team %lld", (long long)id);
+}
+
+static const char *name_group(arena *a, const place_namer *nm, const place_plan *plan, int g)
 {
 	if (g < 0 || (size_t)g >= plan->n_groups)
 		return "no group";
 	const place_slot *s = &plan->groups[g];
+	const char *n = nm && nm->group ? nm->group(nm->ctx, s) : NULL;
+	if (n)
+		return n;
 	if (s->id)
 		return arena_sprintf(a, "group %lld", (long long)s->id);
 	return arena_sprintf(a, "new group %d", s->new_number);
 }
 
+static const char *name_profession(const place_namer *nm, const char *p)
+{
+	const char *s = nm && nm->profession ? nm->profession(nm->ctx, p) : NULL;
+	return s ? s : p;
+}
+
+/* s with its first letter capitalised, for the start of a sentence. */
+static const char *initial(arena *a, const char *s)
+{
+	if (s[0] < 'a' || s[0] > 'z')
+		return s;
+	char *c = arena_strdup(a, s);
+	c[0] = (char)(c[0] - 'a' + 'A');
+	return c;
+}
+
 const char *place_issue_text(arena *a, const place_input *in, const place_plan *plan,
                              const place_issue *is)
 {
+	return place_issue_words(a, in, plan, is, NULL);
+}
+
+const char *place_issue_words(arena *a, const place_input *in, const place_plan *plan,
+                              const place_issue *is, const place_namer *nm)
+{
 	const char *track = is->track == PLACE_ADULT ? "adult" : "pediatric";
-	const char *g = group_name(a, plan, is->group), *h = group_name(a, plan, is->other_group);
+	const char *g = name_group(a, nm, plan, is->group), *h = name_group(a, nm, plan, is->other_group);
 	const char *why = "";
 	switch (is->yielded_to) {
 	case PLACE_RULE_TRACK:
@@ -1491,12 +1529,12 @@ const char *place_issue_text(arena *a, const place_input *in, const place_plan *
 		                                                       in->min_size, in->max_size);
 		break;
 	case PLACE_RULE_RETURNING:
-		why = is->learner_id ? arena_sprintf(a, ": returning members (such as learner %lld) keep their group",
-		                                     (long long)is->learner_id)
+		why = is->learner_id ? arena_sprintf(a, ": returning members (such as %s) keep their group",
+		                                     name_learner(a, nm, is->learner_id))
 		                     : ": its members stay";
 		break;
 	case PLACE_RULE_TEAM:
-		why = is->team_id ? arena_sprintf(a, ": team %lld is kept together", (long long)is->team_id)
+		why = is->team_id ? arena_sprintf(a, ": %s is kept together", name_team(a, nm, is->team_id))
 		                  : ": the track's teams are kept together";
 		break;
 	case PLACE_RULE_SIZE:
@@ -1508,20 +1546,21 @@ const char *place_issue_text(arena *a, const place_input *in, const place_plan *
 	}
 	switch (is->rule) {
 	case PLACE_RULE_TRACK:
-		return arena_sprintf(a, "Learner %lld (%s track) is in %s, a group of the other track.",
-		                     (long long)is->learner_id, track, g);
+		return arena_sprintf(a, "%s (%s track) is in %s, a group of the other track.",
+		                     initial(a, name_learner(a, nm, is->learner_id)), track, g);
 	case PLACE_RULE_RETURNING:
-		return arena_sprintf(a, "Learner %lld leaves %s for %s%s.", (long long)is->learner_id, h, g, why);
+		return arena_sprintf(a, "%s leaves %s for %s%s.",
+		                     initial(a, name_learner(a, nm, is->learner_id)), h, g, why);
 	case PLACE_RULE_TEAM:
-		return arena_sprintf(a, "Team %lld (%s track) is split between %s and %s%s.",
-		                     (long long)is->team_id, track, g, h, why);
+		return arena_sprintf(a, "%s (%s track) is split between %s and %s%s.",
+		                     initial(a, name_team(a, nm, is->team_id)), track, g, h, why);
 	case PLACE_RULE_SIZE:
-		return arena_sprintf(a, "%c%s has %d members, %s %d%s.", g[0] == 'g' ? 'G' : 'N', g + 1, is->size,
+		return arena_sprintf(a, "%s has %d members, %s %d%s.", initial(a, g), is->size,
 		                     is->size > in->max_size ? "more than the most," : "fewer than the least,",
 		                     is->size > in->max_size ? in->max_size : in->min_size, why);
 	case PLACE_RULE_PROFESSION:
 		return arena_sprintf(a, "Professions are unbalanced in the %s track: %s has %d more %s than %s%s.",
-		                     track, g, is->size, is->profession, h, why);
+		                     track, g, is->size, name_profession(nm, is->profession), h, why);
 	case PLACE_RULE_NONE:
 		break;
 	}

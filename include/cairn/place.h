@@ -178,10 +178,27 @@ bool place_propose(arena *a, const place_input *in, place_plan *out, const char 
 bool place_check(arena *a, const place_input *in, const place_plan *plan,
                  place_issue **issues, size_t *n_issues, const char **err);
 
+/* How a sentence names what an issue is about. Each function returns a
+ * string that lives as long as the arena (or longer); any may be NULL, and
+ * then the plain form below is used. A name that starts a sentence has its
+ * first letter capitalised when it is an ASCII lower-case letter. */
+typedef struct place_namer {
+	const char *(*learner)(void *ctx, int64_t learner_id);       /* "learner 5" */
+	const char *(*team)(void *ctx, int64_t team_id);             /* "team 7" */
+	const char *(*group)(void *ctx, const place_slot *slot);     /* "group 12", "new group 2" */
+	const char *(*profession)(void *ctx, const char *profession); /* as given: "nurse" */
+	void *ctx;
+} place_namer;
+
 /* A plain sentence for a preview or a log, naming groups as "group <id>" or
- * "new group <n>" and people by id (the page substitutes names). */
+ * "new group <n>" and people by id. */
 const char *place_issue_text(arena *a, const place_input *in, const place_plan *plan,
                              const place_issue *is);
+/* The same sentence with names from names (NULL: the plain forms), so a
+ * page can say whom a rule that gave way affected. The profession is named
+ * after a count ("2 more <profession> than"), so a namer gives a plural. */
+const char *place_issue_words(arena *a, const place_input *in, const place_plan *plan,
+                              const place_issue *is, const place_namer *names);
 
 /* The rule's short name: "track", "returning", "team", "size", "profession". */
 const char *place_rule_name(place_rule r);

@@ -854,6 +854,52 @@ static void returning_and_teams(void **state)
 	assert_non_null(strstr(place_issue_text(a, &in, &plan, is), "leaves group 10"));
 }
 
+/* A page names people and groups through a place_namer: its names go into
+ * the same sentences, a name starting one gets a capital, and a namer that
+ * gives NULL leaves the plain form. */
+static const char *test_learner_name(void *ctx, int64_t id)
+{
+	(void)ctx;
+	return id == 5 ? "dr. Ada Example" : NULL;
+}
+
+static const char *test_group_name(void *ctx, const place_slot *s)
+{
+	return s->id == 10 ? arena_sprintf(ctx, "Adult group %lld", (long long)s->id) : NULL;
+}
+
+static const char *test_profession(void *ctx, const char *p)
+{
+	(void)ctx;
+	return !strcmp(p, "nurse") ? "nurses" : NULL;
+}
+
+static void issue_words_with_names(void **state)
+{
+	arena *a = *state;
+	place_group gs[] = {{10, PLACE_ADULT, 0, NULL}, {11, PLACE_PEDIATRIC, 0, NULL}};
+	place_learner ls[] = {L(5, PLACE_PEDIATRIC, "nurse", 0, 10), L(6, PLACE_PEDIATRIC, "nurse", 0, 0)};
+	place_input in;
+	place_plan plan;
+	assert_true(propose(a, ls, 2, gs, 2, 1, 4, &in, &plan));
+	const place_issue *is = find_issue(&plan, PLACE_RULE_RETURNING, -1, 5, 0, -1, NULL);
+	assert_non_null(is);
+	place_namer nm = {test_learner_name, NULL, test_group_name, test_profession, a};
+	assert_string_equal(place_issue_words(a, &in, &plan, is, &nm),
+	                    "Dr. Ada Example leaves Adult group 10 for group 11 (tracks are never mixed).");
+	assert_string_equal(place_issue_text(a, &in, &plan, is),
+	                    "Learner 5 leaves group 10 for group 11 (tracks are never mixed).");
+	place_issue prof = {.rule = PLACE_RULE_PROFESSION, .track = PLACE_ADULT, .group = 0,
+	                    .other_group = 1, .profession = "nurse", .size = 2};
+	assert_string_equal(place_issue_words(a, &in, &plan, &prof, &nm),
+	                    "Professions are unbalanced in the adult track: Adult group 10 has 2 more "
+	                    "nurses than group 11.");
+	place_issue size = {.rule = PLACE_RULE_SIZE, .track = PLACE_PEDIATRIC, .group = 1,
+	                    .other_group = -1, .size = 9};
+	assert_string_equal(place_issue_words(a, &in, &plan, &size, &nm),
+	                    "Group 11 has 9 members, more than the most, 4.");
+}
+
 static void bad_input_is_refused(void **state)
 {
 	arena *a = *state;
@@ -964,6 +1010,7 @@ int main(void)
 		T(team_bigger_than_max),
 		T(track_smaller_than_min),
 		T(returning_and_teams),
+		T(issue_words_with_names),
 		T(bad_input_is_refused),
 		T(check_a_changed_plan),
 		T(small_cohorts_reach_the_optimum),
