@@ -26,6 +26,7 @@
 #include "cairn/notify.h"
 #include "cairn/outbox.h"
 #include "cairn/people.h"
+#include "cairn/placement.h"
 #include "cairn/profile.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
@@ -72,6 +73,7 @@ static void add_routes(router *r)
 	enroll_routes(r);
 	enroll_import_routes(r);
 	teams_routes(r);
+	placement_routes(r);
 	forum_routes(r);
 	group_routes(r);
 	dashboard_routes(r);
