@@ -5,10 +5,12 @@
 #include "cairn/demo.h"
 #include "cairn/accounts.h"
 #include "cairn/arena.h"
+#include "cairn/clock.h"
 #include "cairn/db.h"
 #include "cairn/forum.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
+#include "cairn/placement.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -31,6 +33,24 @@ static const account_fields people[] = {
 	{"socialwork@cairn.test", "amara", "Amara Osei, LICSW", "social_worker", "she/her",
 	 "America/New_York", "pediatric", false},
 	{"pharmacist@cairn.test", "tomas", "Tomás Herrera, PharmD", "pharmacist", "",
+	 "America/New_York", "adult", false},
+	/* The rest of the May cohort, so that it makes more than one small
+	 * group per track (sql/demo/groups.sql), and a newcomer for the next
+	 * course. */
+	{"hospitalist@cairn.test", "bell", "Dr. Marcus Bell", "physician", "he/him",
+	 "America/Chicago", "adult", false},
+	{"pa@cairn.test", "kim", "Rachel Kim, PA-C", "pa", "she/her", "America/Los_Angeles", "adult",
+	 false},
+	{"psychologist@cairn.test", "adeyemi", "Dr. Naomi Adeyemi", "psychologist", "she/her",
+	 "America/New_York", "adult", false},
+	{"np@cairn.test", "cho", "Daniel Cho, NP", "np", "he/him", "America/Denver", "adult", false},
+	{"fellow@cairn.test", "weiss", "Dr. Hannah Weiss", "resident_fellow", "she/her",
+	 "America/New_York", "adult", false},
+	{"picu@cairn.test", "ruiz", "Gabriela Ruiz, RN", "nurse", "she/her", "America/Chicago",
+	 "pediatric", false},
+	{"pedschaplain@cairn.test", "mensah", "Rev. Ayodele Mensah", "chaplain", "he/him",
+	 "America/New_York", "pediatric", false},
+	{"hospice@cairn.test", "ferrari", "Lucia Ferrari, LCSW", "social_worker", "she/her",
 	 "America/New_York", "adult", false},
 };
 
@@ -113,6 +133,53 @@ static bool load_conversation(PGconn *db, const char *sql_dir, const char *origi
 	return ok;
 }
 
+/* The small groups (issue 10 item 6): sql/demo/groups.sql gives the May
+ * cohort its next course, then the placement code places the May cohort (as
+ * of a week before it met) and the next course's learners (as of now), each
+ * with Chidi Okafor as every group's facilitator, placed by Dr. Rivera. One
+ * transaction; a second load finds everyone placed and adds nothing. */
+static bool load_groups(PGconn *db, const char *sql_dir, FILE *out)
+{
+	arena a;
+	arena_init(&a, 0);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/demo/groups.sql", sql_dir);
+	PGresult *r = NULL;
+	bool ok = db_begin(db) && migrate_exec_file(db, path);
+	if (ok)
+		r = db_q0(db,
+			"SELECT (SELECT id FROM offerings WHERE slug = 'core-practice-2026-05') AS may,"
+			" (SELECT id FROM offerings WHERE slug = 'third-course-upcoming') AS next,"
+			" (SELECT id FROM users WHERE handle = 'okafor') AS okafor,"
+			" (SELECT id FROM users WHERE handle = 'rivera') AS rivera,"
+			" extract(epoch FROM timestamptz '2026-05-06 12:00 America/New_York')::bigint AS may_at");
+	ok = r && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) && !PQgetisnull(r, 0, 1) &&
+	     !PQgetisnull(r, 0, 2) && !PQgetisnull(r, 0, 3);
+	placement_summary may = {0}, next = {0};
+	const char *problem = NULL;
+	if (ok) {
+		int64_t okafor = atoll(db_col(r, 0, "okafor")), rivera = atoll(db_col(r, 0, "rivera"));
+		ok = placement_commit_proposal(db, &a, atoll(db_col(r, 0, "may")), &okafor, 1, rivera,
+		                               atoll(db_col(r, 0, "may_at")), &may, &problem) &&
+		     placement_commit_proposal(db, &a, atoll(db_col(r, 0, "next")), &okafor, 1, rivera,
+		                               (long long)clock_now(), &next, &problem);
+	}
+	PQclear(r);
+	ok = ok && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		log_error("demo: the small groups could not be placed%s%s", problem ? ": " : "",
+		          problem ? problem : "");
+	} else if (may.new_groups || may.joined || may.facilitators || next.new_groups ||
+	           next.joined || next.facilitators) {
+		fprintf(out, "Placed the May 2026 cohort into %d small groups (%d learners) and its "
+		             "next course's %d learners (%d new to a group).\n",
+		        may.groups, may.learners, next.learners, next.joined);
+	}
+	arena_free(&a);
+	return ok;
+}
+
 bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 {
 	PGresult *r = db_q0(db, "SELECT count(*) FROM series WHERE slug = 'palliative-care'");
@@ -163,7 +230,8 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 		return false;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
-	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out))
+	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out) ||
+	    !load_groups(db, sql_dir, out))
 		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)

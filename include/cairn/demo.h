@@ -12,7 +12,8 @@
 #include <libpq-fe.h>
 
 /* Load whatever part of the demo is missing: the series, the people, their
- * enrollments and the conversation (origin is the site's URL, for links in
+ * enrollments, the conversation and the small groups, placed by the
+ * placement code (origin is the site's URL, for links in
  * the notification messages it queues). Prints the demo logins to out.
  * Safe to run again: it never duplicates or overwrites. */
 bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out);

@@ -1,5 +1,6 @@
 -- Demo enrollments: the May 2026 Core Practice cohort (past, with history)
--- and the staff of the upcoming run. Idempotent: rows that exist are kept.
+-- and the staff of the upcoming run. (The cohort's next course, where its
+-- small groups meet again, is in groups.sql.) Idempotent: rows that exist are kept.
 -- Prices follow the seed: the demo's learners enrolled early ($1,795.50 +
 -- $10 processing) and have paid.
 INSERT INTO enrollments (offering_id, user_id, role, state, source, fee_category, price_kind,
@@ -19,6 +20,13 @@ SELECT o.id, u.id, p.role, 'confirmed', p.source, p.category,
         ('core-practice-2026-05', 'lee', 'learner', 'self', 'physician'),
         ('core-practice-2026-05', 'amara', 'learner', 'self', 'social_worker'),
         ('core-practice-2026-05', 'tomas', 'learner', 'self', 'allied_other'),
+        ('core-practice-2026-05', 'bell', 'learner', 'self', 'physician'),
+        ('core-practice-2026-05', 'kim', 'learner', 'self', 'pa'),
+        ('core-practice-2026-05', 'adeyemi', 'learner', 'self', 'psychologist'),
+        ('core-practice-2026-05', 'cho', 'learner', 'self', 'nurse'),
+        ('core-practice-2026-05', 'weiss', 'learner', 'self', 'resident_fellow'),
+        ('core-practice-2026-05', 'ruiz', 'learner', 'self', 'nurse'),
+        ('core-practice-2026-05', 'mensah', 'learner', 'self', 'allied_other'),
         ('core-practice-upcoming', 'rivera', 'director', 'staff', NULL),
         ('core-practice-upcoming', 'okafor', 'facilitator', 'staff', NULL),
         ('foundations-2026-01', 'priya', 'learner', 'self', 'nurse'),

@@ -617,8 +617,9 @@ test('CSRF and Origin: missing, forged or foreign tokens → 403, nothing writte
 // ---------------------------------------------------------------------------------------
 test('roster: staff see everyone with emails; learners see listed learners only', async (t) => {
   const names = (html) => [...html.matchAll(/<li>\s*<p><strong>([^<]*)<\/strong>/g)].map((m) => textOf(m[1]));
-  const learners = ['Amara Osei, LICSW', 'Dr. Jordan Lee', 'Priya Natarajan, RN', 'Sam Whitfield',
-    'Tomás Herrera, PharmD'];
+  const learners = ['Amara Osei, LICSW', 'Daniel Cho, NP', 'Dr. Hannah Weiss', 'Dr. Jordan Lee',
+    'Dr. Marcus Bell', 'Dr. Naomi Adeyemi', 'Gabriela Ruiz, RN', 'Priya Natarajan, RN',
+    'Rachel Kim, PA-C', 'Rev. Ayodele Mensah', 'Sam Whitfield', 'Tomás Herrera, PharmD'];
   const staff = ['Dr. Elena Rivera', 'Chidi Okafor, RN'];
   const path = `/offerings/${PAST}/roster`;
   const okafor = await testSession('okafor');
