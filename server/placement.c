@@ -821,6 +821,17 @@ static void placement_page(request *req)
 	preview(req, &pg, &st, 200, NULL, notice);
 }
 
+static const char INCOMPLETE[] = "This form is incomplete: use the forms of the placement "
+                                 "page. Nothing was changed.";
+
+/* Does the form carry the state of the page it came from? */
+static bool form_complete(request *req)
+{
+	long long version;
+	return http_form(req, "fingerprint") &&
+	       form_get_int(&req->body, "version", 0, INT_MAX, &version);
+}
+
 /* The form's page still shows the placement as it is: the same inputs, the
  * same draft version, and a draft made against these inputs. A sentence
  * when it does not. */
@@ -863,6 +874,11 @@ static bool write_begin(request *req, pl_page *pg, pl_state *st)
 	}
 	if (!state_load(req, pg->db, &pg->o, true, st)) {
 		db_rollback(pg->db);
+		return false;
+	}
+	if (!form_complete(req)) {
+		db_rollback(pg->db);
+		preview(req, pg, st, 422, INCOMPLETE, NULL);
 		return false;
 	}
 	const char *why = out_of_date(req, st);
@@ -987,7 +1003,12 @@ static void move_page(request *req)
 	if (!page_open(req, &pg) || !state_load(req, pg.db, &pg.o, false, &st))
 		return;
 	long long id;
-	int i = http_parse_id(http_query(req, "learner"), &id) ? learner_index(&st.in, id) : -1;
+	const char *which = http_query(req, "learner");
+	if (!which) { /* whom to move is chosen on the placement page */
+		http_redirect(req, arena_sprintf(req->a, "/offerings/%s/placement", pg.o.slug));
+		return;
+	}
+	int i = http_parse_id(which, &id) ? learner_index(&st.in, id) : -1;
 	if (i < 0) {
 		http_error(req, 404, "There is no such learner to place in this offering.");
 		return;
@@ -1454,7 +1475,7 @@ static void commit_post(request *req)
 		db_rollback(db);
 		return;
 	}
-	const char *why = out_of_date(req, &st);
+	const char *why = form_complete(req) ? out_of_date(req, &st) : INCOMPLETE;
 	tv *b = why ? NULL : blockers(a, &st);
 	if (!why && b->n)
 		why = arena_sprintf(a, "%s Nothing was changed.", b->items[0]->s);
@@ -1513,22 +1534,25 @@ bool placement_commit_proposal(PGconn *db, arena *a, int64_t offering_id,
 
 void placement_routes(router *r)
 {
-	router_add(r, "GET", "/offerings/:slug/placement", placement_page, "director, admin",
+	/* A director of the offering's series, or an admin (page_open). */
+#define WHO (ACCESS_SERIES_DIRECTOR | ACCESS_ADMIN)
+	router_add(r, "GET", "/offerings/:slug/placement", placement_page, WHO,
 	           "the proposed small groups: preview, moves, facilitators");
-	router_add(r, "POST", "/offerings/:slug/placement/size", size_post, "director, admin",
+	router_add(r, "POST", "/offerings/:slug/placement/size", size_post, WHO,
 	           "set the group size and propose again (before any change)");
-	router_add(r, "GET", "/offerings/:slug/placement/move", move_page, "director, admin",
+	router_add(r, "GET", "/offerings/:slug/placement/move", move_page, WHO,
 	           "move a learner to another group: the form");
-	router_add(r, "POST", "/offerings/:slug/placement/move", move_post, "director, admin",
+	router_add(r, "POST", "/offerings/:slug/placement/move", move_post, WHO,
 	           "move a learner, with a reason (kept in the draft)");
-	router_add(r, "POST", "/offerings/:slug/placement/facilitators", facilitators_post,
-	           "director, admin", "choose a group's facilitators (kept in the draft)");
-	router_add(r, "GET", "/offerings/:slug/placement/reset", reset_page, "director, admin",
+	router_add(r, "POST", "/offerings/:slug/placement/facilitators", facilitators_post, WHO,
+	           "choose a group's facilitators (kept in the draft)");
+	router_add(r, "GET", "/offerings/:slug/placement/reset", reset_page, WHO,
 	           "what starting over drops; asks first");
-	router_add(r, "POST", "/offerings/:slug/placement/reset", reset_post, "director, admin",
+	router_add(r, "POST", "/offerings/:slug/placement/reset", reset_post, WHO,
 	           "drop the draft (from that page's form)");
-	router_add(r, "GET", "/offerings/:slug/placement/commit", commit_page, "director, admin",
+	router_add(r, "GET", "/offerings/:slug/placement/commit", commit_page, WHO,
 	           "what committing will do; asks first");
-	router_add(r, "POST", "/offerings/:slug/placement/commit", commit_post, "director, admin",
+	router_add(r, "POST", "/offerings/:slug/placement/commit", commit_post, WHO,
 	           "save the groups, memberships and facilitators (from that page's form)");
+#undef WHO
 }

@@ -299,8 +299,17 @@ test('a commit after the cohort changed is refused and changes nothing; starting
   assert.match(alertText(html), /The cohort changed after the changes in this draft began/);
   assert.doesNotMatch(html, /placement\/move\?/);
   assert.doesNotMatch(html, /action="[^"]*\/placement\/facilitators"/);
-  r = await act(W.jar.dirA, W.a1, 'move', html, { learner: W.adult[1].id, to: 'new', reason: 'Because' });
+  // A tab still open on the page from before: refused too.
+  r = await post(`${page(W.a1)}/move`, { csrf: csrfOf(html), fingerprint: formState(ask.body).fingerprint,
+    version: formState(ask.body).version, learner: W.adult[1].id, to: 'new', reason: 'Because' },
+  { jar: W.jar.dirA });
   assert.equal(r.status, 409);
+  assert.match(alertText(r.body), /The cohort changed since that page was shown/);
+  // A form without the page's state is refused as incomplete.
+  r = await post(`${page(W.a1)}/move`, { csrf: csrfOf(html), learner: W.adult[1].id, to: 'new',
+    reason: 'Because' }, { jar: W.jar.dirA });
+  assert.equal(r.status, 422);
+  assert.match(alertText(r.body), /This form is incomplete/);
   const ask2 = await get(`${page(W.a1)}/commit`, { jar: W.jar.dirA });
   assert.match(mainText(ask2.body), /The cohort changed after these changes began/);
   assert.doesNotMatch(ask2.body, /name="confirmed"/);
