@@ -37,6 +37,42 @@ static headline headline_of(arena *a, const char *kind, long count, const char *
 	return (headline){arena_sprintf(a, "%ld mentions", count), "of you in", actor};
 }
 
+/* The words of a moderation notice (sql/014): what the moderator did
+ * ("hid your post in", before the thread's title), and a line with the
+ * reason and, for a move, where the thread is now ("" when neither). */
+typedef struct notice_words {
+	const char *what, *line, *consequence;
+} notice_words;
+
+static notice_words notice_words_of(arena *a, const char *action, bool own_thread,
+                                    const char *reason, const char *moved_to)
+{
+	notice_words w = {"acted on your post in", "", ""};
+	if (!strcmp(action, "post_hidden"))
+		w = (notice_words){"hid your post in", "",
+		                   "Other members no longer see it; you and the space's moderators "
+		                   "still do."};
+	else if (!strcmp(action, "post_restored"))
+		w = (notice_words){"restored your post in", "",
+		                   "Everyone who reads the space sees it again."};
+	else if (!strcmp(action, "thread_locked"))
+		w = (notice_words){own_thread ? "locked your thread" : "locked the thread", "",
+		                   "Nobody but the space's moderators can reply in it now; it stays "
+		                   "readable."};
+	else if (!strcmp(action, "thread_unlocked"))
+		w = (notice_words){own_thread ? "unlocked your thread" : "unlocked the thread", "",
+		                   "Members can reply in it again."};
+	else if (!strcmp(action, "thread_moved"))
+		w = (notice_words){own_thread ? "moved your thread" : "moved a thread you wrote in",
+		                   "", ""};
+	if (*moved_to)
+		w.line = arena_sprintf(a, "Now in %s.%s%s", moved_to, *reason ? " Reason: " : "",
+		                       reason);
+	else if (*reason)
+		w.line = arena_sprintf(a, "Reason: %s", reason);
+	return w;
+}
+
 /* The message about one thread for one person: their unread notifications
  * of it (rows first..first+n-1 of r, a mention first). */
 static outbox_message message_of(arena *a, const PGresult *r, int first, int n, int64_t thread_id,
@@ -106,7 +142,8 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		"  actor_id, excerpt, created_at)"
 		" SELECT b.user_id, b.kind, t.id, $2, $6, $4, $5, to_timestamp($7) FROM best b, t"
 		" WHERE " SPACE_READABLE_SQL("b.user_id", "t.space_id") " ORDER BY b.user_id"
-		" ON CONFLICT (user_id, thread_id, (kind = 'mention')) WHERE read_at IS NULL"
+		" ON CONFLICT (user_id, thread_id, (kind = 'mention'))"
+		"  WHERE read_at IS NULL AND kind <> 'moderation'"
 		" DO UPDATE SET count = n.count + 1, post_id = EXCLUDED.post_id,"
 		"  first_number = coalesce(n.first_number,"
 		"   (SELECT p.number FROM posts p WHERE p.id = n.post_id)),"
@@ -138,6 +175,7 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		" JOIN users au ON au.id = n.actor_id JOIN posts p ON p.id = n.post_id"
 		" JOIN threads t ON t.id = n.thread_id"
 		" WHERE n.user_id = ANY($2::bigint[]) AND n.thread_id = $1 AND n.read_at IS NULL"
+		" AND n.kind <> 'moderation'"
 		" ORDER BY n.user_id, n.kind = 'mention' DESC",
 		num(a, thread_id), told.data);
 	if (!st)
@@ -187,9 +225,103 @@ bool notify_caught_up(PGconn *db, arena *a, int64_t user_id, int64_t thread_id, 
 bool notify_post_deleted(PGconn *db, arena *a, int64_t post_id)
 {
 	return db_exec(db,
-	               "WITH gone AS (DELETE FROM notifications WHERE post_id = $1 AND count = 1)"
+	               "WITH gone AS (DELETE FROM notifications WHERE post_id = $1 AND count = 1"
+	               "  AND kind <> 'moderation')"
 	               " UPDATE notifications SET excerpt = '' WHERE post_id = $1 AND count > 1",
 	               1, (const char *[]){num(a, post_id)});
+}
+
+bool notify_moderation(PGconn *db, arena *a, int64_t modlog_id, notify_whom whom,
+                       const char *origin, long long now)
+{
+	static const char *const whom_names[] = {"post", "thread", "authors"};
+	/* The notice points at the post acted on, or at a thread's opening
+	 * post; recipients in user order, as notify_post takes its locks. */
+	PGresult *r = db_q(db,
+		"WITH ml AS (SELECT * FROM moderation_log WHERE id = $1),"
+		" who AS ("
+		"  SELECT p.author_id AS user_id FROM posts p, ml WHERE $2 = 'post' AND p.id = ml.post_id"
+		"  UNION SELECT t.author_id FROM threads t, ml WHERE $2 = 'thread' AND t.id = ml.thread_id"
+		"  UNION SELECT p.author_id FROM posts p, ml WHERE $2 = 'authors'"
+		"   AND p.thread_id = ml.thread_id AND p.deleted_at IS NULL),"
+		" target AS (SELECT p.id, p.number FROM posts p, ml WHERE p.id = coalesce(ml.post_id,"
+		"  (SELECT f.id FROM posts f WHERE f.thread_id = ml.thread_id AND f.number = 1))),"
+		" ins AS (INSERT INTO notifications (user_id, kind, thread_id, post_id, first_number,"
+		"   actor_id, excerpt, created_at, modlog_id)"
+		"  SELECT w.user_id, 'moderation', ml.thread_id, target.id, target.number,"
+		"   coalesce(ml.actor_id, w.user_id), '', to_timestamp($3), ml.id"
+		"  FROM who w, ml, target WHERE w.user_id IS DISTINCT FROM ml.actor_id"
+		"  ORDER BY w.user_id RETURNING user_id, first_number)"
+		" SELECT u.email, ml.action, ml.reason, t.id AS thread_id, t.title,"
+		" t.author_id = ins.user_id AS own_thread, ins.first_number,"
+		" coalesce(ms.title || ' (' || " SPACE_CONTEXT_SQL " || ')', '') AS moved_to"
+		" FROM ins JOIN users u ON u.id = ins.user_id CROSS JOIN ml"
+		" JOIN threads t ON t.id = ml.thread_id"
+		" LEFT JOIN spaces ms ON ms.id = (ml.detail->>'to')::bigint"
+		" LEFT JOIN spaces s ON s.id = ms.id" SPACE_JOINS,
+		num(a, modlog_id), whom_names[whom], num(a, now));
+	if (!r)
+		return false;
+	int n = PQntuples(r);
+	outbox_message *msgs = arena_calloc(a, (size_t)n + 1, sizeof *msgs);
+	for (int i = 0; i < n; i++) {
+		const char *title = db_col(r, i, "title"), *reason = db_col(r, i, "reason");
+		const char *moved_to = db_col(r, i, "moved_to");
+		notice_words w = notice_words_of(a, db_col(r, i, "action"),
+		                                 db_col(r, i, "own_thread")[0] == 't', "", "");
+		buf body;
+		buf_init(&body, a, 0);
+		const char *subject = arena_sprintf(a, "A moderator %s “%s”", w.what, title);
+		buf_appendf(&body, "%s.\n\n", subject);
+		if (*reason)
+			buf_appendf(&body, "Reason: %s\n\n", reason);
+		if (*moved_to)
+			buf_appendf(&body, "It is now in %s, and is read by those who may read that "
+			                   "space.\n\n", moved_to);
+		if (*w.consequence)
+			buf_appendf(&body, "%s\n\n", w.consequence);
+		buf_appendf(&body, "See it: %s/t/%s/p/%s\n", origin, db_col(r, i, "thread_id"),
+		            db_col(r, i, "first_number"));
+		msgs[i] = (outbox_message){
+			.to = arena_strdup(a, db_col(r, i, "email")),
+			.kind = "moderation-notice",
+			.subject = subject,
+			.body = body.data,
+		};
+	}
+	PQclear(r);
+	return outbox_queue(db, a, msgs, (size_t)n, now);
+}
+
+bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
+{
+	/* The excerpts as they went into messages (message_of writes each
+	 * notification's excerpt as a paragraph of its own after a colon), to
+	 * whom, and under which thread title their subjects name. */
+	PGresult *r = db_q(db,
+		"WITH hit AS (SELECT n.id, n.excerpt, u.email, t.title FROM notifications n"
+		"  JOIN users u ON u.id = n.user_id JOIN threads t ON t.id = n.thread_id"
+		"  WHERE n.post_id = $1 AND n.kind <> 'moderation' AND n.excerpt <> ''),"
+		" cleared AS (UPDATE notifications n SET excerpt = '' FROM hit WHERE n.id = hit.id)"
+		" SELECT DISTINCT 'e' AS what, excerpt AS value, title FROM hit"
+		" UNION SELECT DISTINCT 'to', email, title FROM hit ORDER BY 1, 2",
+		num(a, post_id));
+	if (!r)
+		return false;
+	int n = PQntuples(r);
+	const char **texts = arena_calloc(a, (size_t)n + 1, sizeof *texts);
+	const char **to = arena_calloc(a, (size_t)n + 1, sizeof *to);
+	size_t nt = 0, nto = 0;
+	const char *title = n ? arena_strdup(a, db_val(r, 0, 2)) : "";
+	for (int i = 0; i < n; i++) {
+		if (db_val(r, i, 0)[0] == 'e')
+			texts[nt++] = arena_sprintf(a, ":\n\n%s\n\n", db_val(r, i, 1));
+		else
+			to[nto++] = arena_strdup(a, db_val(r, i, 1));
+	}
+	PQclear(r);
+	return outbox_scrub(db, a, to, nto, "notification-", arena_sprintf(a, "“%s”", title), texts,
+	                    nt, ":\n\n(This post was hidden by a moderator.)\n\n", NULL);
 }
 
 int notify_unread_count(PGconn *db, int64_t user_id)
@@ -199,7 +331,8 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 	/* Only what the person can still open: an enrollment may have ended, a
 	 * moderator may have hidden the thread or the newest post the
 	 * notification tells of (a deleted one was dealt with when it was
-	 * deleted: notify_post_deleted). Every signed-in page
+	 * deleted: notify_post_deleted) -- except a moderation notice, which
+	 * tells the author of the very post that was hidden. Every signed-in page
 	 * runs this, so it costs O(my unread notifications): their rows come
 	 * from the partial index of unread ones, each looks up its thread and
 	 * post by key (OFFSET 0 keeps the planner from turning that into a scan
@@ -210,7 +343,8 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 		"WITH mine AS MATERIALIZED ("
 		"  SELECT x.space_id FROM notifications n CROSS JOIN LATERAL ("
 		"   SELECT t.space_id FROM threads t, posts p WHERE t.id = n.thread_id"
-		"   AND p.id = n.post_id AND NOT t.hidden AND NOT p.hidden OFFSET 0) x"
+		"   AND p.id = n.post_id AND NOT t.hidden"
+		"   AND (NOT p.hidden OR n.kind = 'moderation') OFFSET 0) x"
 		"  WHERE n.user_id = $1 AND n.read_at IS NULL),"
 		" open AS MATERIALIZED (SELECT d.space_id FROM"
 		"  (SELECT DISTINCT space_id FROM mine OFFSET 0) d"
@@ -232,11 +366,16 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		"SELECT n.bump, n.kind, n.count, t.id AS thread_id,"
 		" coalesce(n.first_number, p.number) AS number, t.title, au.display_name AS actor,"
 		" n.excerpt, n.read_at IS NULL AS unread,"
-		" " ZONE_SQL("n.created_at", "$3") " AS at"
+		" " ZONE_SQL("n.created_at", "$3") " AS at,"
+		" coalesce(ml.action, '') AS action, coalesce(ml.reason, '') AS reason,"
+		" t.author_id = n.user_id AS own_thread, coalesce(ms.title, '') AS moved_to"
 		" FROM notifications n JOIN threads t ON t.id = n.thread_id"
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
+		" LEFT JOIN moderation_log ml ON ml.id = n.modlog_id"
+		" LEFT JOIN spaces ms ON ms.id = (ml.detail->>'to')::bigint"
 		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.bump < $4::bigint)"
-		" AND " SPACE_READABLE_SQL("$1", "t.space_id") " AND NOT t.hidden AND NOT p.hidden"
+		" AND " SPACE_READABLE_SQL("$1", "t.space_id") " AND NOT t.hidden"
+		" AND (NOT p.hidden OR n.kind = 'moderation')"
 		" ORDER BY n.bump DESC LIMIT $2",
 		num(a, user_id), num(a, limit), zone, num(a, before));
 	if (!r)
@@ -252,6 +391,13 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		headline h = headline_of(a, db_val(r, i, c_kind), atol(db_val(r, i, c_count)),
 		                         arena_strdup(a, db_val(r, i, c_actor)));
 		const char *excerpt = db_val(r, i, c_excerpt);
+		if (!strcmp(db_val(r, i, c_kind), "moderation")) {
+			notice_words w = notice_words_of(a, db_col(r, i, "action"),
+			                                 db_col(r, i, "own_thread")[0] == 't',
+			                                 db_col(r, i, "reason"), db_col(r, i, "moved_to"));
+			h = (headline){"A moderator", w.what, NULL};
+			excerpt = w.line;
+		}
 		tv_set_str(o, "cursor", arena_strdup(a, db_val(r, i, c_bump)));
 		tv_set_str(o, "lead", h.lead);
 		tv_set_str(o, "what", h.what);

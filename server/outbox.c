@@ -2,6 +2,7 @@
  * outbox.c - see outbox.h.
  */
 #include "cairn/outbox.h"
+#include "cairn/buf.h"
 #include "cairn/db.h"
 #include "cairn/log.h"
 
@@ -161,6 +162,87 @@ bool outbox_close_topics(PGconn *db, arena *a, const char *to, const char *const
 	               "UPDATE outbox SET open_topic = NULL WHERE to_email = $1"
 	               " AND open_topic = ANY($2::text[]) AND sent_at IS NULL",
 	               2, (const char *[]){to, db_text_array_param(a, topics, n)});
+}
+
+/* s with every occurrence of each of texts[0..m-1] replaced, or NULL when
+ * none occurs. */
+static char *replace_all(arena *a, const char *s, const char *const *texts, size_t m,
+                         const char *replacement)
+{
+	bool any = false;
+	const char *cur = s;
+	for (size_t k = 0; k < m; k++) {
+		size_t tl = strlen(texts[k]);
+		if (!tl || !strstr(cur, texts[k]))
+			continue;
+		buf b;
+		buf_init(&b, a, 0);
+		for (const char *p = cur;;) {
+			const char *hit = strstr(p, texts[k]);
+			if (!hit) {
+				buf_puts(&b, p);
+				break;
+			}
+			buf_append(&b, p, (size_t)(hit - p));
+			buf_puts(&b, replacement);
+			p = hit + tl;
+		}
+		if (b.failed)
+			fatal("outbox: a scrubbed body does not fit");
+		cur = b.data;
+		any = true;
+	}
+	return any ? (char *)cur : NULL;
+}
+
+bool outbox_scrub(PGconn *db, arena *a, const char *const *to, size_t n, const char *kind_prefix,
+                  const char *subject_part, const char *const *texts, size_t m,
+                  const char *replacement, int *changed)
+{
+	if (changed)
+		*changed = 0;
+	if (n == 0 || m == 0)
+		return true;
+	PGresult *r = db_q(db,
+		"SELECT id, to_email, kind, subject, body FROM outbox"
+		" WHERE sent_at IS NULL AND to_email = ANY($1::text[])"
+		" AND left(kind, length($2)) = $2 AND strpos(subject, $3) > 0"
+		" ORDER BY id FOR UPDATE",
+		db_text_array_param(a, to, n), kind_prefix, subject_part);
+	if (!r)
+		return false;
+	int rows = PQntuples(r);
+	const char **ids = arena_calloc(a, (size_t)rows + 1, sizeof *ids);
+	const char **bodies = arena_calloc(a, (size_t)rows + 1, sizeof *bodies);
+	size_t k = 0;
+	for (int i = 0; i < rows; i++) {
+		size_t len;
+		unsigned char *sealed = db_bytea(a, r, i, 4, &len);
+		outbox_message msg = {
+			.to = arena_strdup(a, db_val(r, i, 1)),
+			.kind = arena_strdup(a, db_val(r, i, 2)),
+			.subject = arena_strdup(a, db_val(r, i, 3)),
+		};
+		char *body = sealed ? outbox_open_body(a, sealed, len, msg.to, msg.kind, msg.subject)
+		                    : NULL;
+		if (!body)
+			continue; /* sealed under another key: nothing Cairn can read or rewrite */
+		msg.body = replace_all(a, body, texts, m, replacement);
+		if (!msg.body)
+			continue;
+		ids[k] = arena_strdup(a, db_val(r, i, 0));
+		bodies[k] = seal(a, &msg);
+		k++;
+	}
+	PQclear(r);
+	if (changed)
+		*changed = (int)k;
+	return k == 0 ||
+	       db_exec(db,
+	               "UPDATE outbox o SET body = x.body FROM unnest($1::bigint[], $2::bytea[])"
+	               " AS x(id, body) WHERE o.id = x.id",
+	               2, (const char *[]){db_text_array_param(a, ids, k),
+	                                   db_text_array_param(a, bodies, k)});
 }
 
 char *outbox_open_body(arena *a, const unsigned char *sealed, size_t len, const char *to,

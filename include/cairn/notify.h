@@ -42,6 +42,30 @@ bool notify_caught_up(PGconn *db, arena *a, int64_t user_id, int64_t thread_id, 
  * its count and loses the deleted post's excerpt. */
 bool notify_post_deleted(PGconn *db, arena *a, int64_t post_id);
 
+/* Who a moderation notice goes to: the author of the log entry's post, the
+ * author of its thread, or everyone who wrote a post in the thread still
+ * standing (a move changes who reads all of them). */
+typedef enum notify_whom {
+	NOTIFY_POST_AUTHOR,
+	NOTIFY_THREAD_AUTHOR,
+	NOTIFY_THREAD_AUTHORS,
+} notify_whom;
+
+/* Tell the people `whom` names of the moderation_log entry modlog_id (which
+ * names a thread, and a post for actions on one), inside the caller's
+ * transaction: a notification of kind "moderation" each (never coalesced),
+ * and an outbox message with what was done, the reason and what it means.
+ * Never the moderator who acted. The notice names "a moderator", not who. */
+bool notify_moderation(PGconn *db, arena *a, int64_t modlog_id, notify_whom whom,
+                       const char *origin, long long now);
+
+/* A moderator hid post_id, inside the caller's transaction: its excerpt
+ * leaves every notification that carried it (to others than its author:
+ * the author's moderation notice has none) and every queued, unsent message
+ * that quoted it, where it becomes a sentence saying it was hidden. Not
+ * undone by restoring the post: later posts bring excerpts again. */
+bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id);
+
 /* Unread notifications for the header badge; -1 on a DB error. */
 int notify_unread_count(PGconn *db, int64_t user_id);
 

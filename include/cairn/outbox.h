@@ -49,6 +49,19 @@ bool outbox_queue(PGconn *db, arena *a, const outbox_message *m, size_t n, int64
 bool outbox_close_topics(PGconn *db, arena *a, const char *to, const char *const *topics,
                          size_t n);
 
+/* Take text out of queued mail: in every unsent message to an address in
+ * to[0..n-1] whose kind starts with kind_prefix and whose subject contains
+ * subject_part, each occurrence of texts[0..m-1] becomes replacement, and
+ * the body is sealed again (its row keeps its place, kind and subject).
+ * Bodies are sealed, so they are opened here one by one; the caller narrows
+ * the set by address, kind and subject. Inside the caller's transaction;
+ * the rows are locked first, so a concurrent rewrite of the same message
+ * (outbox_queue) waits rather than restoring the text. *changed (may be
+ * NULL) is the number of messages rewritten. */
+bool outbox_scrub(PGconn *db, arena *a, const char *const *to, size_t n, const char *kind_prefix,
+                  const char *subject_part, const char *const *texts, size_t m,
+                  const char *replacement, int *changed);
+
 /* Open a sealed body read from the outbox (NULL if it does not open). */
 char *outbox_open_body(arena *a, const unsigned char *sealed, size_t len, const char *to,
                        const char *kind, const char *subject);
