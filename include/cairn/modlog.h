@@ -31,4 +31,8 @@ typedef struct modlog_entry {
  * on a database error (an unknown action is one). */
 bool modlog_append(PGconn *db, const modlog_entry *e);
 
+/* As modlog_append, and *id is the new entry's id (a notice that tells of
+ * the action names it: notify_moderation). */
+bool modlog_append_id(PGconn *db, const modlog_entry *e, int64_t *id);
+
 #endif
