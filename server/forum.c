@@ -14,6 +14,7 @@
 #include "cairn/enroll.h"
 #include "cairn/log.h"
 #include "cairn/markdown.h"
+#include "cairn/modlog.h"
 #include "cairn/notify.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
@@ -359,6 +360,7 @@ static void space_page(request *req)
 	                       : tv_null(a));
 	tv_set_bool(v, "has_threads", list->n > 0);
 	tv_set_bool(v, "can_start", space_can(&s, SPACE_START));
+	tv_set_bool(v, "moderator", space_can(&s, SPACE_MODERATE));
 	tv_set_bool(v, "paged", after != NULL);
 	tv_set_str(v, "csrf", session_csrf(req));
 	PQclear(pinned);
@@ -615,6 +617,33 @@ static void new_thread_post(request *req)
 
 /* ---- a thread ---- */
 
+/* The sentence for ?done=... after an action on a thread or its posts. */
+static const char *done_notice(const char *done)
+{
+	static const struct {
+		const char *done, *notice;
+	} notices[] = {
+		{"deleted", "Your post was deleted. A placeholder stays in its place, so replies keep "
+		            "their numbers."},
+		{"flagged", "Thank you: the space's moderators will review the post. Only they see "
+		            "who flagged it."},
+		{"hidden", "The post is hidden: other members no longer see it. Its author sees it "
+		           "with your reason and was told."},
+		{"restored", "The post is shown again to everyone who reads the space. Its author was "
+		             "told."},
+		{"dismissed", "The post's flags were dismissed; the post stays as it is."},
+		{"locked", "The thread is locked: members can no longer reply. Its author was told."},
+		{"unlocked", "The thread is open again: members can reply. Its author was told."},
+		{"pinned", "The thread is pinned to the top of its space."},
+		{"unpinned", "The thread is no longer pinned."},
+		{"moved", "The thread was moved here. Its authors were told."},
+	};
+	for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
+		if (!strcmp(done, notices[i].done))
+			return notices[i].notice;
+	return NULL;
+}
+
 static void thread_view(request *req, PGconn *db, const thread_ref *t, int page, int status,
                         const char *reply_body, const char *preview, const char *error)
 {
@@ -637,10 +666,13 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		" (SELECT string_agg(ru.display_name, ', ' ORDER BY x.created_at) FROM"
 		"   (SELECT * FROM reactions x WHERE x.post_id = p.id ORDER BY x.created_at LIMIT 10) x"
 		"   JOIN users ru ON ru.id = x.user_id),"
-		" au.profession, EXISTS (SELECT 1 FROM post_revisions pr WHERE pr.post_id = p.id)"
+		" au.profession, EXISTS (SELECT 1 FROM post_revisions pr WHERE pr.post_id = p.id),"
+		" p.hidden_reason, CASE WHEN $6 THEN (SELECT count(*) FROM flags f"
+		"   WHERE f.post_id = p.id AND f.resolved_at IS NULL) ELSE 0 END AS open_flags"
 		" FROM posts p JOIN users au ON au.id = p.author_id"
 		" WHERE p.thread_id = $1 AND p.number BETWEEN $2 AND $3 ORDER BY p.number",
-		num(a, t->id), num(a, first), num(a, last), u->time_zone, num(a, u->id));
+		num(a, t->id), num(a, first), num(a, last), u->time_zone, num(a, u->id),
+		mod ? "true" : "false");
 	PGresult *rd = r ? db_q(db, "SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2",
 	                        num(a, u->id), num(a, t->id)) : NULL;
 	PGresult *fl = rd ? db_q(db, "SELECT 1 FROM follows WHERE user_id = $1 AND thread_id = $2",
@@ -679,12 +711,8 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
-	/* What the delete that redirected here did (POST-redirect-GET). */
-	const char *done = http_query(req, "done");
-	tv_set_str(v, "notice", done && !strcmp(done, "deleted")
-	                            ? "Your post was deleted. A placeholder stays in its place, so "
-	                              "replies keep their numbers."
-	                            : NULL);
+	/* What the action that redirected here did (POST-redirect-GET). */
+	tv_set_str(v, "notice", done_notice(http_query(req, "done")));
 	if (ag && PQntuples(ag)) {
 		tv *s = tv_set(v, "session", tv_obj(a));
 		tv_set_str(s, "day", arena_strdup(a, db_val(ag, 0, 0)));
@@ -712,6 +740,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(o, "selected", aid == t->agenda_item_id);
 	}
 	tv_set_bool(v, "can_link_agenda", mod && il->n > 0);
+	tv_set_bool(v, "can_move", mod && strcmp(t->space.kind, "group"));
 	tv *posts = tv_set(v, "posts", tv_list(a));
 	int shown_last = 0;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -721,19 +750,34 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		shown_last = number;
 		bool mine = atoll(db_val(r, i, 2)) == u->id;
 		bool deleted = db_val(r, i, 7)[0] == 't', hidden = db_val(r, i, 8)[0] == 't';
+		/* A post a moderator hid is its author's and the moderators' to
+		 * see, marked with the reason; everyone else sees that a post was
+		 * hidden, not whose (veiled). */
+		bool visible = !deleted && (!hidden || mod || mine);
+		bool veiled = hidden && !deleted && !visible;
 		tv_set_str(p, "id", num(a, pid));
 		tv_set_int(p, "number", number);
-		tv_set_str(p, "author", arena_strdup(a, db_val(r, i, 3)));
-		tv_set_str(p, "handle", arena_strdup(a, db_val(r, i, 4)));
+		tv_set_bool(p, "veiled", veiled);
+		tv_set_str(p, "author", veiled ? NULL : arena_strdup(a, db_val(r, i, 3)));
+		tv_set_str(p, "handle", veiled ? NULL : arena_strdup(a, db_val(r, i, 4)));
 		tv_set(p, "when", zone_time(a, db_val(r, i, 5), u->time_zone, u->time_zone, ZONE_FULL));
 		tv_set_bool(p, "edited", db_val(r, i, 6)[0] == 't');
 		tv_set_bool(p, "deleted", deleted);
 		tv_set_bool(p, "hidden", hidden && !deleted);
-		bool visible = !deleted && (!hidden || mod || mine);
+		tv_set_bool(p, "hidden_shown", hidden && visible);
+		const char *why = db_col(r, i, "hidden_reason");
+		tv_set_str(p, "hidden_reason", hidden && visible && *why ? arena_strdup(a, why) : NULL);
+		long long open_flags = atoll(db_col(r, i, "open_flags"));
+		tv_set(p, "open_flags", mod && open_flags ? tv_count(a, open_flags, "open flag",
+		                                                     "open flags")
+		                                          : tv_null(a));
+		tv_set_bool(p, "can_flag", !mine && visible && !hidden && space_can(&t->space, SPACE_REACT));
+		tv_set_bool(p, "can_hide", mod && visible && !hidden);
+		tv_set_bool(p, "can_restore", mod && hidden && !deleted);
 		tv_set(p, "html", visible ? tv_str(a, arena_strdup(a, db_val(r, i, 9))) : tv_null(a));
 		long long helpful = atoll(db_val(r, i, 10));
 		tv_set_int(p, "helpful", helpful);
-		tv_set_bool(p, "has_helpful", helpful > 0);
+		tv_set_bool(p, "has_helpful", helpful > 0 && !veiled);
 		tv_set_bool(p, "i_found_helpful", db_val(r, i, 11)[0] == 't');
 		tv_set_str(p, "helpful_names", arena_strdup(a, db_val(r, i, 12)));
 		tv_set_bool(p, "mine", mine);
@@ -743,7 +787,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(p, "show_revisions", db_val(r, i, 14)[0] == 't' && (mine || mod));
 		tv_set_bool(p, "unread", number > last_read);
 		tv_set_bool(p, "first_unread", number == last_read + 1 && last_read > 0);
-		tv_set_str(p, "profession", arena_strdup(a, db_val(r, i, 13)));
+		tv_set_str(p, "profession", veiled ? NULL : arena_strdup(a, db_val(r, i, 13)));
 		tv_set_str(p, "csrf", session_csrf(req));
 		tv_set_str(p, "thread_id", num(a, t->id));
 	}
@@ -1264,12 +1308,27 @@ static void pin_post(request *req)
 		http_error(req, 403, "Only the space's moderators pin threads. Nothing was changed.");
 		return;
 	}
-	if (!db_exec(db, "UPDATE threads SET pinned = NOT pinned WHERE id = $1", 1,
-	             (const char *[]){num(req->a, t.id)})) {
+	/* A toggle, decided under the row's lock; the log says which way it went. */
+	PGresult *r = NULL;
+	bool ok = db_begin(db) &&
+		(r = db_q(db, "UPDATE threads SET pinned = NOT pinned WHERE id = $1 RETURNING pinned",
+		          num(req->a, t.id))) != NULL && PQntuples(r) == 1;
+	bool pinned = ok && db_val(r, 0, 0)[0] == 't';
+	PQclear(r);
+	ok = ok &&
+	     modlog_append(db, &(modlog_entry){.actor_id = session_user(req)->id,
+	                                       .space_id = t.space.id,
+	                                       .action = pinned ? "thread_pinned" : "thread_unpinned",
+	                                       .thread_id = t.id,
+	                                       .subject_id = t.author_id}) &&
+	     db_commit(db);
+	if (!ok) {
+		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(req->a, "/t/%lld", t.id));
+	http_redirect(req, arena_sprintf(req->a, "/t/%lld?done=%s", t.id,
+	                                 pinned ? "pinned" : "unpinned"));
 }
 
 static void agenda_link_post(request *req)
@@ -1350,6 +1409,86 @@ static void person_page(request *req)
 	tv_set_str(v, "track", arena_strdup(a, db_val(r, 0, 4)));
 	PQclear(r);
 	http_render(req, 200, "person", name, v);
+}
+
+/* ---- for other features: a thread and a post as one person sees them ---- */
+
+bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_thread *out,
+                       bool *found)
+{
+	*found = false;
+	PGresult *r = db_q(db,
+		"SELECT author_id, coalesce(agenda_item_id, 0) AS agenda_item_id, title, last_number,"
+		" pinned, locked, hidden, space_id FROM threads WHERE id = $1",
+		num(a, id));
+	if (!r)
+		return false;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return true;
+	}
+	forum_thread t = {
+		.id = id,
+		.author_id = atoll(db_col(r, 0, "author_id")),
+		.agenda_item_id = atoll(db_col(r, 0, "agenda_item_id")),
+		.title = arena_strdup(a, db_col(r, 0, "title")),
+		.last_number = atoi(db_col(r, 0, "last_number")),
+		.pinned = db_col(r, 0, "pinned")[0] == 't',
+		.locked = db_col(r, 0, "locked")[0] == 't',
+		.hidden = db_col(r, 0, "hidden")[0] == 't',
+	};
+	long long space_id = atoll(db_col(r, 0, "space_id"));
+	PQclear(r);
+	bool readable;
+	if (!space_load(db, a, u->id, space_id, &t.space, &readable))
+		return false;
+	if (readable && (!t.hidden || space_can(&t.space, SPACE_MODERATE))) {
+		*out = t;
+		*found = true;
+	}
+	return true;
+}
+
+bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post *out,
+                     bool *found)
+{
+	*found = false;
+	PGresult *r = db_q(db,
+		"SELECT p.thread_id, p.author_id, p.number, p.deleted_at IS NOT NULL AS deleted,"
+		" p.hidden, p.held, p.body_html, p.hidden_reason, au.display_name, au.handle,"
+		" " ZONE_SQL("p.created_at", "$2") " AS written"
+		" FROM posts p JOIN users au ON au.id = p.author_id WHERE p.id = $1",
+		num(a, id), u->time_zone);
+	if (!r)
+		return false;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return true;
+	}
+	forum_post p = {
+		.id = id,
+		.author_id = atoll(db_col(r, 0, "author_id")),
+		.number = atoi(db_col(r, 0, "number")),
+		.deleted = db_col(r, 0, "deleted")[0] == 't',
+		.hidden = db_col(r, 0, "hidden")[0] == 't',
+		.held = db_col(r, 0, "held")[0] == 't',
+		.html = arena_strdup(a, db_col(r, 0, "body_html")),
+		.hidden_reason = arena_strdup(a, db_col(r, 0, "hidden_reason")),
+		.author = arena_strdup(a, db_col(r, 0, "display_name")),
+		.author_handle = arena_strdup(a, db_col(r, 0, "handle")),
+		.written = arena_strdup(a, db_col(r, 0, "written")),
+	};
+	long long thread_id = atoll(db_col(r, 0, "thread_id"));
+	PQclear(r);
+	bool visible;
+	if (!forum_thread_find(db, a, u, thread_id, &p.thread, &visible))
+		return false;
+	if (visible && (!(p.hidden || p.held) || p.author_id == u->id ||
+	                space_can(&p.thread.space, SPACE_MODERATE))) {
+		*out = p;
+		*found = true;
+	}
+	return true;
 }
 
 void forum_routes(router *r)

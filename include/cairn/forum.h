@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "cairn/http.h"
+#include "cairn/session.h"
+#include "cairn/space.h"
 
 enum {
 	FORUM_POSTS_PER_PAGE = 50,
@@ -48,5 +50,39 @@ typedef struct forum_post_in {
  * would see, or NULL after a database error. */
 bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
                       int *number, const char **problem);
+
+/* A thread and a post as one person sees them, for features that act on
+ * them (flags, moderation). Strings are arena copies. */
+typedef struct forum_thread {
+	int64_t id, author_id, agenda_item_id;
+	const char *title;
+	int last_number;
+	bool pinned, locked, hidden;
+	space space;          /* loaded for the person: space.caps says what they may do */
+} forum_thread;
+
+typedef struct forum_post {
+	int64_t id, author_id;
+	int number;
+	bool deleted, hidden, held;
+	const char *html;          /* as rendered; "" once deleted */
+	const char *hidden_reason; /* "" unless hidden */
+	const char *author, *author_handle;
+	const char *written;       /* a ZONE_SQL value in the person's zone, for zone_time */
+	forum_thread thread;
+} forum_post;
+
+/* Load thread `id` as u sees it. Returns false on a database error.
+ * Otherwise *found is false when the thread does not exist or u may not see
+ * it (its space is not u's to read, or it is hidden and u does not moderate
+ * the space): the caller answers 404. */
+bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_thread *out,
+                       bool *found);
+
+/* Load post `id` as u sees it, with its thread; as forum_thread_find, and
+ * a hidden or held post is found only by its author and the space's
+ * moderators. */
+bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post *out,
+                     bool *found);
 
 #endif
