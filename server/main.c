@@ -16,6 +16,7 @@
 #include "cairn/demo.h"
 #include "cairn/enroll.h"
 #include "cairn/enroll_import.h"
+#include "cairn/flag.h"
 #include "cairn/forum.h"
 #include "cairn/group.h"
 #include "cairn/home.h"
@@ -23,6 +24,7 @@
 #include "cairn/http.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
+#include "cairn/moderation.h"
 #include "cairn/notify.h"
 #include "cairn/outbox.h"
 #include "cairn/people.h"
@@ -75,6 +77,8 @@ static void add_routes(router *r)
 	teams_routes(r);
 	placement_routes(r);
 	forum_routes(r);
+	flag_routes(r);
+	moderation_routes(r);
 	group_routes(r);
 	dashboard_routes(r);
 	notify_routes(r);
