@@ -183,7 +183,10 @@ static void hide_view(request *req, PGconn *db, const forum_post *p, int status,
 	tv_set(v, "when", zone_time(a, p->written, u->time_zone, u->time_zone, ZONE_FULL));
 	tv_set_str(v, "html", p->html);
 	tv_set_bool(v, "own", p->author_id == u->id);
-	tv_set(v, "open_flags", open ? tv_count(a, open, "open flag", "open flags") : tv_null(a));
+	tv_set(v, "open_flags",
+	       open == 1 ? tv_str(a, "Its open flag is closed as dealt with.")
+	       : open ? tv_strf(a, "Its %lld open flags are closed as dealt with.", open)
+	              : tv_null(a));
 	tv_set_str(v, "reason", reason ? reason : "");
 	tv_set_str(v, "back", back);
 	tv_set_int(v, "reason_max", MODERATION_REASON_MAX_CHARS);
