@@ -783,7 +783,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(p, "mine", mine);
 		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked);
 		tv_set_bool(p, "can_react", !mine && visible);
-		tv_set_bool(p, "can_quote", visible && (!t->locked || mod));
+		tv_set_bool(p, "can_quote", visible && !hidden && (!t->locked || mod));
 		tv_set_bool(p, "show_revisions", db_val(r, i, 14)[0] == 't' && (mine || mod));
 		tv_set_bool(p, "unread", number > last_read);
 		tv_set_bool(p, "first_unread", number == last_read + 1 && last_read > 0);
