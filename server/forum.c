@@ -673,8 +673,10 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		" WHERE p.thread_id = $1 AND p.number BETWEEN $2 AND $3 ORDER BY p.number",
 		num(a, t->id), num(a, first), num(a, last), u->time_zone, num(a, u->id),
 		mod ? "true" : "false");
-	PGresult *rd = r ? db_q(db, "SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2",
-	                        num(a, u->id), num(a, t->id)) : NULL;
+	PGresult *rd = r ? db_q(db,
+		"SELECT coalesce((SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2), 0),"
+		" " NOTIFY_MODERATION_UNREAD_SQL("$1", "$2"),
+		num(a, u->id), num(a, t->id)) : NULL;
 	PGresult *fl = rd ? db_q(db, "SELECT 1 FROM follows WHERE user_id = $1 AND thread_id = $2",
 	                         num(a, u->id), num(a, t->id)) : NULL;
 	PGresult *ag = fl && t->agenda_item_id ? db_q(db,
@@ -696,7 +698,8 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		http_db_error(req);
 		return;
 	}
-	int last_read = PQntuples(rd) ? atoi(db_val(rd, 0, 0)) : 0;
+	int last_read = atoi(db_val(rd, 0, 0));
+	bool notices = db_val(rd, 0, 1)[0] == 't';
 	tv *v = tv_obj(a);
 	set_space(v, a, &t->space);
 	tv_set_str(v, "id", num(a, t->id));
@@ -811,14 +814,19 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	PQclear(items);
 	/* Reading state moves forward only; a page seen again changes nothing.
 	 * Notifications whose posts are now all seen are read too. */
-	if (shown_last > last_read &&
+	/* A moderator's notice about the thread is read once its page is. */
+	bool seen = shown_last > last_read;
+	if ((seen || notices) &&
 	    !(db_begin(db) &&
-	      db_exec(db,
-	              "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
-	              " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
-	              " greatest(reads.last_number, EXCLUDED.last_number)",
-	              3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}) &&
-	      notify_caught_up(db, a, u->id, t->id, (long long)clock_now()) && db_commit(db))) {
+	      (!seen ||
+	       (db_exec(db,
+	                "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
+	                " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number ="
+	                " greatest(reads.last_number, EXCLUDED.last_number)",
+	                3, (const char *[]){num(a, u->id), num(a, t->id), num(a, shown_last)}) &&
+	        notify_caught_up(db, a, u->id, t->id, (long long)clock_now()))) &&
+	      (!notices || notify_moderation_seen(db, a, u->id, t->id, (long long)clock_now())) &&
+	      db_commit(db))) {
 		db_rollback(db);
 		http_db_error(req);
 		return;

@@ -293,6 +293,15 @@ bool notify_moderation(PGconn *db, arena *a, int64_t modlog_id, notify_whom whom
 	return outbox_queue(db, a, msgs, (size_t)n, now);
 }
 
+bool notify_moderation_seen(PGconn *db, arena *a, int64_t user_id, int64_t thread_id,
+                            long long now)
+{
+	return db_exec(db,
+	               "UPDATE notifications SET read_at = to_timestamp($3) WHERE user_id = $1"
+	               " AND thread_id = $2 AND kind = 'moderation' AND read_at IS NULL",
+	               3, (const char *[]){num(a, user_id), num(a, thread_id), num(a, now)});
+}
+
 bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
 {
 	/* The excerpts as they went into messages (message_of writes each

@@ -19,3 +19,9 @@ DROP INDEX notifications_open;
 CREATE UNIQUE INDEX notifications_open
     ON notifications (user_id, thread_id, (kind = 'mention'))
     WHERE read_at IS NULL AND kind <> 'moderation';
+
+-- The thread page asks whether its reader has an unread notice about it
+-- (and reads it): a probe of this small index, not of all their
+-- notifications.
+CREATE INDEX notifications_moderation_unread ON notifications (user_id, thread_id)
+    WHERE kind = 'moderation' AND read_at IS NULL;

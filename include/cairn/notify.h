@@ -59,6 +59,17 @@ typedef enum notify_whom {
 bool notify_moderation(PGconn *db, arena *a, int64_t modlog_id, notify_whom whom,
                        const char *origin, long long now);
 
+/* The SQL condition "user u has an unread moderation notice about thread
+ * t" (a probe of a small partial index, sql/014), for the thread page. */
+#define NOTIFY_MODERATION_UNREAD_SQL(u, t)                                              \
+	"EXISTS (SELECT 1 FROM notifications mn WHERE mn.user_id = " u                      \
+	" AND mn.thread_id = " t " AND mn.kind = 'moderation' AND mn.read_at IS NULL)"
+
+/* The person has seen the thread a moderation notice tells of: mark their
+ * notices about thread_id read, inside the caller's transaction. */
+bool notify_moderation_seen(PGconn *db, arena *a, int64_t user_id, int64_t thread_id,
+                            long long now);
+
 /* A moderator hid post_id, inside the caller's transaction: its excerpt
  * leaves every notification that carried it (to others than its author:
  * the author's moderation notice has none) and every queued, unsent message

@@ -350,9 +350,23 @@ test('hiding a post: asks first, needs a reason; the author sees it with the rea
   assert.equal(await sql('SELECT actor_id FROM moderation_log WHERE post_id = $1 ORDER BY id DESC LIMIT 1', [pid]), P.okafor.id);
   assert.match(statusText((await page(r.headers.location.split('#')[0], P.okafor.jar)).body), /The post is hidden/);
 
+  // The author is told, with the reason: a notification (which their badge counts) and a message.
+  const notes = notificationsOn((await page('/notifications', P.author.jar)).body);
+  const notice = notes.find((x) => x.thread === th && x.lead === 'A moderator');
+  assert.ok(notice, 'the author has a moderation notice');
+  assert.equal(notice.what, 'hid your post in');
+  assert.equal(notice.number, n);
+  assert.equal(textOf(notice.excerptHtml), `Reason: ${reason}`);
+  assert.equal(notice.unread, true);
+  const badge = headerBadge((await page('/spaces', P.author.jar)).body);
+  assert.ok(badge >= 1, 'the badge counts it');
   // The author: the post, marked hidden, with the reason.
   const mine = postsOn((await page(`/t/${th}`, P.author.jar)).body).get(n);
   assert.match(mine.body, new RegExp(word));
+  // Reading the thread reads the notice about it.
+  assert.equal(notificationsOn((await page('/notifications', P.author.jar)).body)
+    .find((x) => x.thread === th && x.lead === 'A moderator').unread, false);
+  assert.equal(headerBadge((await page('/spaces', P.author.jar)).body), badge - 1);
   assert.ok(textOf(mine.li).includes(`Hidden by a moderator. Only you and the space's moderators see it. Reason: ${reason}`));
   // A moderator: marked, with the reason, and Restore.
   const mod = postsOn((await page(`/t/${th}`, P.rivera.jar)).body).get(n);
@@ -380,15 +394,6 @@ test('hiding a post: asks first, needs a reason; the author sees it with the rea
   assert.ok(scrubbed.length >= 1);
   for (const m of scrubbed) assert.doesNotMatch(m.body, new RegExp(word), 'no queued message quotes it');
   assert.ok(scrubbed.some((m) => m.body.includes('(This post was hidden by a moderator.)')));
-  // The author is told, with the reason: a notification (which their badge counts) and a message.
-  const notes = notificationsOn((await page('/notifications', P.author.jar)).body);
-  const notice = notes.find((x) => x.thread === th && x.lead === 'A moderator');
-  assert.ok(notice, 'the author has a moderation notice');
-  assert.equal(notice.what, 'hid your post in');
-  assert.equal(notice.number, n);
-  assert.equal(textOf(notice.excerptHtml), `Reason: ${reason}`);
-  assert.equal(notice.unread, true);
-  assert.ok(headerBadge((await page('/spaces', P.author.jar)).body) >= 1);
   const told = await mail(P.author.email, 'moderation-notice');
   assert.equal(told[0].subject, `A moderator hid your post in “${await sql('SELECT title FROM threads WHERE id = $1', [th])}”`);
   assert.match(told[0].body, new RegExp(`Reason: ${reason.replace('.', '\\.')}`));
