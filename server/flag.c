@@ -511,14 +511,14 @@ static void dismiss_post(request *req)
 
 void flag_routes(router *r)
 {
-	router_add(r, "GET", "/posts/:id/flag", flag_page, "space member",
+	router_add(r, "GET", "/posts/:id/flag", flag_page, ACCESS_SPACE_MEMBER,
 	           "the form to flag a post for the moderators");
-	router_add(r, "POST", "/posts/:id/flag", flag_post, "space member",
+	router_add(r, "POST", "/posts/:id/flag", flag_post, ACCESS_SPACE_MEMBER,
 	           "flag a post (once per person)");
-	router_add(r, "POST", "/posts/:id/flags/dismiss", dismiss_post, "space moderator",
+	router_add(r, "POST", "/posts/:id/flags/dismiss", dismiss_post, ACCESS_SPACE_MODERATOR,
 	           "dismiss a post's open flags");
-	router_add(r, "GET", "/s/:id/flags", space_queue_page, "space moderator",
+	router_add(r, "GET", "/s/:id/flags", space_queue_page, ACCESS_SPACE_MODERATOR,
 	           "a space's flags to review");
-	router_add(r, "GET", "/moderation", overall_queue_page, "signed-in",
+	router_add(r, "GET", "/moderation", overall_queue_page, ACCESS_SIGNED_IN,
 	           "flags to review in every space I moderate");
 }

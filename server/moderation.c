@@ -810,21 +810,21 @@ static void log_page(request *req)
 
 void moderation_routes(router *r)
 {
-	router_add(r, "GET", "/posts/:id/hide", hide_page, "space moderator",
+	router_add(r, "GET", "/posts/:id/hide", hide_page, ACCESS_SPACE_MODERATOR,
 	           "what hiding a post would do, and the reason; asks first");
-	router_add(r, "POST", "/posts/:id/hide", hide_post, "space moderator",
+	router_add(r, "POST", "/posts/:id/hide", hide_post, ACCESS_SPACE_MODERATOR,
 	           "hide a post with a reason, from that page's form");
-	router_add(r, "POST", "/posts/:id/restore", restore_post, "space moderator",
+	router_add(r, "POST", "/posts/:id/restore", restore_post, ACCESS_SPACE_MODERATOR,
 	           "show a hidden post again");
-	router_add(r, "GET", "/t/:id/lock", lock_page, "space moderator",
+	router_add(r, "GET", "/t/:id/lock", lock_page, ACCESS_SPACE_MODERATOR,
 	           "what locking a thread would do; asks first");
-	router_add(r, "POST", "/t/:id/lock", lock_post, "space moderator",
+	router_add(r, "POST", "/t/:id/lock", lock_post, ACCESS_SPACE_MODERATOR,
 	           "lock a thread, from that page's form");
-	router_add(r, "POST", "/t/:id/unlock", unlock_post, "space moderator", "unlock a thread");
-	router_add(r, "GET", "/t/:id/move", move_page, "space moderator",
+	router_add(r, "POST", "/t/:id/unlock", unlock_post, ACCESS_SPACE_MODERATOR, "unlock a thread");
+	router_add(r, "GET", "/t/:id/move", move_page, ACCESS_SPACE_MODERATOR,
 	           "choose where to move a thread, and what the move would do; asks first");
-	router_add(r, "POST", "/t/:id/move", move_post, "space moderator",
+	router_add(r, "POST", "/t/:id/move", move_post, ACCESS_SPACE_MODERATOR,
 	           "move a thread to another space I moderate, from that page's form");
-	router_add(r, "GET", "/s/:id/log", log_page, "space moderator",
+	router_add(r, "GET", "/s/:id/log", log_page, ACCESS_SPACE_MODERATOR,
 	           "a space's moderation log, newest first");
 }
