@@ -214,6 +214,21 @@ export async function buildFixture() {
     `Authz cohort post body ${u}`);
   const groupThread = await insertThread(groupSpace, people.member, `Authz group thread ${u}`,
     `Authz group post body ${u}`);
+  // A thread of the cohort where a moderator hid the learner's reply (issue 11): its author
+  // and the space's moderators see it, marked, with the reason; other members see that a
+  // post was hidden, not what it said.
+  const moderatedThread = await insertThread(cohortSpace, people.facilitator,
+    `Authz moderated thread ${u}`, `Authz moderated opening ${u}`);
+  const hiddenPost = await one(`
+    WITH p AS (
+      INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,
+                         created_at, hidden, hidden_reason)
+      VALUES ($1, 2, $2, $3, '<p>' || $3 || '</p>' || E'\\n', $3, to_tsvector('english', $3),
+              now() - interval '1 day', true, $4)
+      RETURNING id),
+    t AS (UPDATE threads SET last_number = 2 WHERE id = $1)
+    SELECT id FROM p`,
+  [moderatedThread.thread, L.id, `Authz hidden post body ${u}`, `Authz hidden reason ${u}`]);
   // Everyone signed in has a notification of the group's thread, as if they had been told
   // of it while they could read it: only those who still can may see it.
   await sql(`INSERT INTO notifications (user_id, kind, thread_id, post_id, actor_id, excerpt,
@@ -298,6 +313,9 @@ export async function buildFixture() {
       shows: [`Authz group thread ${u}`] }),
     'cohort-post': () => ({ params: { id: cohortThread.post }, shows: [`Authz cohort post body ${u}`] }),
     'group-post': () => ({ params: { id: groupThread.post }, shows: [`Authz group post body ${u}`] }),
+    'hidden-post': () => ({ params: { id: hiddenPost }, shows: [`Authz hidden post body ${u}`] }),
+    'hidden-post-thread': () => ({ params: { id: moderatedThread.thread, n: '2' },
+      shows: [`Authz hidden post body ${u}`, `Authz hidden reason ${u}`] }),
     'learner-person': () => ({ params: { handle: L.handle }, shows: [L.name] }),
     // Searches that find one post each; the search form lists the spaces one may read.
     'cohort-search': () => ({ query: { q: `cohort ${u}` }, shows: [`Authz cohort thread ${u}`] }),
@@ -315,6 +333,8 @@ export async function buildFixture() {
     { text: `Authz Cohort Space ${u}` },
     { text: `Authz cohort thread ${u}` }, { text: `Authz cohort post body ${u}` },
     { text: `Authz group thread ${u}` }, { text: `Authz group post body ${u}` },
+    { text: `Authz moderated thread ${u}` }, { text: `Authz hidden post body ${u}` },
+    { text: `Authz hidden reason ${u}` },
     { text: `Authz Team ${u}` }, { text: `Authz Team Member 1 ${u}` },
     { text: `Authz agenda item ${u}` }, { text: bystander.name }, { text: resetee.name },
     { text: `az.invited.${u}@example.test` }, { text: `az.spare.${u}@example.test` },
