@@ -157,7 +157,7 @@ test('flagging: the form, its bad inputs, flagging once, and who may', async (t)
     ['a malformed id', () => act(P.flagger.jar, '/posts/01/flag', { reason: 'off_topic' }), 404, null],
     ['a forged CSRF token', () => act(P.flagger.jar, `/posts/${pid}/flag`, { reason: 'off_topic', csrf: randomBytes(32).toString('base64url') }), 403, CSRF_WORDS],
     ['no CSRF token', () => post(`/posts/${pid}/flag`, { reason: 'off_topic' }, { jar: P.flagger.jar }), 403, CSRF_WORDS],
-    ['signed out', () => post(`/posts/${pid}/flag`, { reason: 'off_topic' }), 403, null],
+    ['signed out, without a form token', () => post(`/posts/${pid}/flag`, { reason: 'off_topic' }), 403, CSRF_WORDS],
   ];
   for (const [what, fn, status, words] of cases) {
     await t.test(what, async () => {
