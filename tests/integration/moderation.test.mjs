@@ -55,6 +55,9 @@ after(async () => {
   if (group) await sql('DELETE FROM groups WHERE id = $1', [group.id]);
   const emails = ['author', 'reader', 'flagger', 'outsider'].map((k) => P[k]?.email).filter(Boolean);
   if (emails.length) await sql(`DELETE FROM outbox WHERE to_email = ANY($1::text[])`, [`{${emails.join(',')}}`]);
+  // The people made here leave the cohort, whose roster other tests count.
+  const ids = ['author', 'reader', 'flagger', 'outsider'].map((k) => P[k]?.id).filter(Boolean);
+  if (ids.length) await sql(`DELETE FROM enrollments WHERE user_id = ANY($1::bigint[])`, [`{${ids.join(',')}}`]);
   closeSql();
   closeConnections();
 });
