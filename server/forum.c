@@ -6,6 +6,14 @@
  * Every write is one transaction; a post gets its number under a lock on
  * its thread row, so numbers are dense and unique. Thread lists use keyset
  * pagination on (last_post_at, id); long threads page by post number.
+ *
+ * What moderators restrict (server/restriction.c sets it) is enforced here,
+ * where posts are written: a muted member's reply or thread is refused
+ * (403, the draft shown back); in a pre-moderated space a member's post is
+ * held: written without a number, a search entry, notifications or a move
+ * of the thread's counters, all of which come when a moderator approves it
+ * (sql/016_held_posts.sql); a thread in slow mode refuses a member's post
+ * that comes too soon after their last (429, with the time they may post).
  */
 #include "cairn/forum.h"
 #include "cairn/accounts.h"
@@ -34,7 +42,8 @@ static const char *num(arena *a, long long v)
 typedef struct thread_ref {
 	long long id, author_id, agenda_item_id;
 	const char *title;
-	int last_number;
+	int last_number;   /* 0: the opening post waits for approval (sql/016) */
+	int slow_minutes;  /* slow mode: one post per member per this many minutes; 0 off */
 	bool pinned, locked, hidden;
 	space space;
 } thread_ref;
@@ -59,9 +68,11 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 	arena *a = req->a;
 	const char *sql = for_update
 		? "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
-		  " t.pinned, t.locked, t.hidden, t.space_id FROM threads t WHERE t.id = $1 FOR UPDATE"
+		  " t.pinned, t.locked, t.hidden, t.space_id, t.slow_minutes FROM threads t"
+		  " WHERE t.id = $1 FOR UPDATE"
 		: "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
-		  " t.pinned, t.locked, t.hidden, t.space_id FROM threads t WHERE t.id = $1";
+		  " t.pinned, t.locked, t.hidden, t.space_id, t.slow_minutes FROM threads t"
+		  " WHERE t.id = $1";
 	PGresult *r = db_q(db, sql, num(a, id));
 	if (!r) {
 		http_db_error(req);
@@ -81,14 +92,32 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 	t->locked = db_val(r, 0, 6)[0] == 't';
 	t->hidden = db_val(r, 0, 7)[0] == 't';
 	long long space_id = atoll(db_val(r, 0, 8));
+	t->slow_minutes = atoi(db_val(r, 0, 9));
 	PQclear(r);
 	if (!load_space(req, db, space_id, &t->space))
 		return false;
-	if (t->hidden && !space_can(&t->space, SPACE_MODERATE)) {
+	bool mod = space_can(&t->space, SPACE_MODERATE);
+	/* A thread whose opening post waits for approval exists only for its
+	 * author and the moderators. */
+	if ((t->hidden && !mod) ||
+	    (t->last_number == 0 && !mod && t->author_id != session_user(req)->id)) {
 		http_error(req, 404, NULL);
 		return false;
 	}
 	return true;
+}
+
+/* The instant `unix` as a ZONE_SQL value in `zone`, for zone_time and
+ * zone_text (one small query: PostgreSQL knows the zone's rules). NULL on a
+ * database error. */
+static const char *instant_in(PGconn *db, arena *a, long long unix, const char *zone)
+{
+	PGresult *r = db_q(db, "SELECT " ZONE_SQL("to_timestamp($1)", "$2"), num(a, unix), zone);
+	if (!r)
+		return NULL;
+	const char *v = arena_strdup(a, db_val(r, 0, 0));
+	PQclear(r);
+	return v;
 }
 
 static void set_space(tv *v, arena *a, const space *s)
@@ -285,6 +314,44 @@ static void thread_list_item(tv *list, arena *a, PGresult *r, int i, const char 
 	tv_set_bool(t, "has_unread", unread > 0);
 	tv_set_bool(t, "new", db_val(r, i, 8)[0] == 't');
 	tv_set_bool(t, "hidden", db_val(r, i, 9)[0] == 't');
+	tv_set_bool(t, "held", atoi(db_val(r, i, 4)) == 0);
+}
+
+/* What restricts posting in space s, for its page and the forms in it:
+ * "muted_until" (the reader's mute, a time, or null), "held_here" (the
+ * reader's new posts wait for approval) and, for moderators, "restrictions"
+ * {held (posts waiting), premoderated}. false after a database error
+ * (answered). */
+static bool space_restrictions_view(request *req, PGconn *db, const space *s, tv *v)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	tv_set(v, "muted_until", tv_null(a));
+	if (s->muted_until) {
+		const char *at = instant_in(db, a, s->muted_until, u->time_zone);
+		if (!at) {
+			http_db_error(req);
+			return false;
+		}
+		tv_set(v, "muted_until", zone_time(a, at, u->time_zone, u->time_zone, ZONE_FULL));
+	}
+	tv_set_bool(v, "held_here", space_can(s, SPACE_HELD));
+	if (!space_can(s, SPACE_MODERATE)) {
+		tv_set(v, "restrictions", tv_null(a));
+		return true;
+	}
+	PGresult *r = db_q(db,
+		"SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id"
+		" WHERE p.held AND NOT p.hidden AND t.space_id = $1", num(a, s->id));
+	if (!r) {
+		http_db_error(req);
+		return false;
+	}
+	tv *m = tv_set(v, "restrictions", tv_obj(a));
+	tv_set_int(m, "held", atoll(db_val(r, 0, 0)));
+	tv_set_bool(m, "premoderated", s->premoderated);
+	PQclear(r);
+	return true;
 }
 
 #define THREAD_LIST_COLUMNS                                                               \
@@ -326,6 +393,7 @@ static void space_page(request *req)
 		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
 		" WHERE t.space_id = $1 AND t.pinned AND (NOT t.hidden OR $4)"
+		" AND (t.last_number > 0 OR t.author_id = $3 OR $4)"
 		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT 20",
 		num(a, id), u->time_zone, num(a, u->id), mod);
 	if (!after && !pinned) {
@@ -336,6 +404,7 @@ static void space_page(request *req)
 		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
 		" WHERE t.space_id = $1 AND NOT t.pinned AND (NOT t.hidden OR $4)"
+		" AND (t.last_number > 0 OR t.author_id = $3 OR $4)"
 		" AND ($5::bigint = 0 OR (t.last_post_at, t.id) <"
 		" (to_timestamp($5::bigint / 1000000.0), $6::bigint))"
 		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT " "31",
@@ -365,6 +434,8 @@ static void space_page(request *req)
 	tv_set_str(v, "csrf", session_csrf(req));
 	PQclear(pinned);
 	PQclear(r);
+	if (!space_restrictions_view(req, db, &s, v))
+		return;
 	http_render(req, 200, "space", s.title, v);
 }
 
@@ -401,15 +472,21 @@ static void mark_space_read_post(request *req)
 
 /* ---- starting a thread ---- */
 
-static void new_thread_view(request *req, const space *s, int status, const char *title,
-                            const char *body, const char *preview, const char *error)
+/* The new-thread form; for a muted member, the sentence saying until when
+ * instead of it, and what they wrote (if anything) shown back to keep. */
+static void new_thread_view(request *req, PGconn *db, const space *s, int status,
+                            const char *title, const char *body, const char *preview,
+                            const char *error)
 {
 	arena *a = req->a;
 	tv *v = tv_obj(a);
 	set_space(v, a, s);
+	if (!space_restrictions_view(req, db, s, v))
+		return;
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "title", title ? title : "");
 	tv_set_str(v, "body", body ? body : "");
+	tv_set_bool(v, "has_draft", s->muted_until && ((title && *title) || (body && *body)));
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
 	http_render(req, status, "thread_new", "Start a discussion", v);
@@ -435,27 +512,39 @@ static void new_thread_page(request *req)
 	space s;
 	if (!load_space(req, db, id, &s))
 		return;
+	if (s.muted_until) {
+		new_thread_view(req, db, &s, 403, NULL, NULL, NULL, NULL);
+		return;
+	}
 	if (!may_start(&s)) {
 		http_error(req, 403, "Only facilitators and directors start threads here; everyone "
 		                     "may reply.");
 		return;
 	}
-	new_thread_view(req, &s, 200, NULL, NULL, NULL, NULL);
+	new_thread_view(req, db, &s, 200, NULL, NULL, NULL, NULL);
 }
 
 /* Record a new post (number n) in thread t; mentions and notifications
- * too. Inside the caller's transaction. Returns the post id or 0. */
+ * too. Inside the caller's transaction. Returns the post id or 0.
+ *
+ * A held post (a pre-moderated space) is written with its mentions but no
+ * number, no search entry, no notification and no change to the thread's
+ * counters or the writer's reading state: a moderator's approval
+ * (restriction.c) does all of that, as here, at the post's own time. */
 static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char *origin,
-                             long long thread_id, int number, const char *title_for_search,
-                             const char *src, const rendered *rb, long long now)
+                             long long thread_id, int number, bool held,
+                             const char *title_for_search, const char *src, const rendered *rb,
+                             long long now)
 {
 	PGresult *r = db_query(db,
 		"INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,"
-		" created_at) VALUES ($1, $2, $3, $4, $5, $6,"
-		" setweight(to_tsvector('english', $7), 'A') || to_tsvector('english', $6),"
-		" to_timestamp($8)) RETURNING id",
-		8, (const char *[]){num(a, thread_id), num(a, number), num(a, author_id), src, rb->md.html,
-		                    rb->text, title_for_search ? title_for_search : "", num(a, now)});
+		" created_at, held) VALUES ($1, CASE WHEN $9 THEN NULL ELSE $2::int END, $3, $4, $5, $6,"
+		" CASE WHEN $9 THEN ''::tsvector ELSE"
+		" setweight(to_tsvector('english', $7), 'A') || to_tsvector('english', $6) END,"
+		" to_timestamp($8), $9) RETURNING id",
+		9, (const char *[]){num(a, thread_id), num(a, number), num(a, author_id), src, rb->md.html,
+		                    rb->text, title_for_search ? title_for_search : "", num(a, now),
+		                    held ? "true" : "false"});
 	if (!r)
 		return 0;
 	long long post_id = atoll(db_val(r, 0, 0));
@@ -465,6 +554,8 @@ static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char
 		                 " ON CONFLICT DO NOTHING",
 		             2, (const char *[]){num(a, post_id), num(a, rb->mentions.ids[i])}))
 			return 0;
+	if (held)
+		return post_id;
 	if (!db_exec(db,
 	             "UPDATE threads SET last_post_at = to_timestamp($2), last_poster_id = $3,"
 	             " last_number = $4 WHERE id = $1",
@@ -484,10 +575,11 @@ static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char
 	return post_id;
 }
 
-/* A new thread with its opening post, inside the caller's transaction. */
+/* A new thread with its opening post, inside the caller's transaction. A
+ * held opening post leaves the thread at last_number 0 until approved. */
 static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t author_id,
                          const char *origin, const char *title, const char *body,
-                         const rendered *rb, long long now, long long *thread_id)
+                         const rendered *rb, bool held, long long now, long long *thread_id)
 {
 	PGresult *r = db_q(db,
 		"INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id)"
@@ -498,7 +590,7 @@ static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t autho
 	*thread_id = atoll(db_val(r, 0, 0));
 	PQclear(r);
 	/* The author follows their own thread (replies notify them anyway). */
-	return insert_post(db, a, author_id, origin, *thread_id, 1, title, body, rb, now) &&
+	return insert_post(db, a, author_id, origin, *thread_id, 1, held, title, body, rb, now) &&
 	       db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)", 2,
 	               (const char *[]){num(a, author_id), num(a, *thread_id)});
 }
@@ -516,7 +608,7 @@ static int write_reply(PGconn *db, arena *a, long long thread_id, int64_t author
 	}
 	int number = atoi(db_val(r, 0, 0)) + 1;
 	PQclear(r);
-	return insert_post(db, a, author_id, origin, thread_id, number, NULL, body, rb, now)
+	return insert_post(db, a, author_id, origin, thread_id, number, false, NULL, body, rb, now)
 	       ? number : 0;
 }
 
@@ -550,7 +642,7 @@ bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *th
 		}
 		long long id;
 		if (!write_thread(db, a, space_id, in->author_id, in->origin, in->title, in->body, &rb,
-		                  in->at, &id))
+		                  false, in->at, &id))
 			return false;
 		*thread_id = id;
 		*number = 1;
@@ -578,12 +670,17 @@ static void new_thread_post(request *req)
 	space s;
 	if (!load_space(req, db, id, &s))
 		return;
+	const char *title = http_form(req, "title"), *body = http_form(req, "body");
+	/* A muted member is told until when, and gets their text back. */
+	if (s.muted_until) {
+		new_thread_view(req, db, &s, 403, title, body, NULL, NULL);
+		return;
+	}
 	if (!may_start(&s)) {
 		http_error(req, 403, "Only facilitators and directors start threads here. Nothing was "
 		                     "posted.");
 		return;
 	}
-	const char *title = http_form(req, "title"), *body = http_form(req, "body");
 	const char *action = http_form(req, "action");
 	rendered rb;
 	const char *problem = render_body(req, db, s.id, body, &rb);
@@ -595,16 +692,17 @@ static void new_thread_post(request *req)
 	if (!problem && (utf8_length(title, tlen) > FORUM_TITLE_MAX_CHARS || strchr(title, '\n')))
 		problem = "Titles are one line of at most 200 characters.";
 	if (problem) {
-		new_thread_view(req, &s, 422, title, body, NULL, problem);
+		new_thread_view(req, db, &s, 422, title, body, NULL, problem);
 		return;
 	}
 	if (action && !strcmp(action, "preview")) {
-		new_thread_view(req, &s, 200, title, body, rb.md.html, NULL);
+		new_thread_view(req, db, &s, 200, title, body, rb.md.html, NULL);
 		return;
 	}
 	long long thread_id = 0;
+	bool held = space_can(&s, SPACE_HELD);
 	bool ok = db_begin(db) &&
-	          write_thread(db, a, s.id, u->id, req->app->cfg->origin, title, body, &rb,
+	          write_thread(db, a, s.id, u->id, req->app->cfg->origin, title, body, &rb, held,
 	                       (long long)clock_now(), &thread_id) &&
 	          db_commit(db);
 	if (!ok) {
@@ -612,7 +710,7 @@ static void new_thread_post(request *req)
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(a, "/t/%lld", thread_id));
+	http_redirect(req, arena_sprintf(a, "/t/%lld%s", thread_id, held ? "?done=held" : ""));
 }
 
 /* ---- a thread ---- */
@@ -637,11 +735,107 @@ static const char *done_notice(const char *done)
 		{"pinned", "The thread is pinned to the top of its space."},
 		{"unpinned", "The thread is no longer pinned."},
 		{"moved", "The thread was moved here. Its authors were told."},
+		{"held", "Your post was saved. A moderator approves new posts in this space: until "
+		         "then only you and the moderators see it."},
+		{"withdrawn", "Your post was deleted before anyone else saw it."},
 	};
 	for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
 		if (!strcmp(done, notices[i].done))
 			return notices[i].notice;
 	return NULL;
+}
+
+/* When a member may next post in a thread in slow mode: the Unix second
+ * (0: now already) in *next_unix and as a ZONE_SQL value in `zone` in
+ * *next_value. false on a database error. Held and deleted posts count:
+ * they were written. */
+static bool slow_next(PGconn *db, arena *a, const thread_ref *t, int64_t user_id,
+                      const char *zone, long long *next_unix, const char **next_value)
+{
+	PGresult *r = db_q(db,
+		"SELECT floor(extract(epoch FROM q.x))::bigint, " ZONE_SQL("q.x", "$4")
+		" FROM (SELECT max(created_at) + make_interval(mins => $2::int) AS x FROM posts"
+		"  WHERE thread_id = $1 AND author_id = $3) q",
+		num(a, t->id), num(a, t->slow_minutes), num(a, user_id), zone);
+	if (!r)
+		return false;
+	*next_unix = atoll(db_val(r, 0, 0));
+	*next_value = arena_strdup(a, db_val(r, 0, 1));
+	PQclear(r);
+	if (*next_unix <= (long long)clock_now())
+		*next_unix = 0;
+	return true;
+}
+
+/* What restricts posting in thread t, for its page (the partials
+ * restrictions and held_posts): the space's (space_restrictions_view), the
+ * draft a refused member sent ("draft", shown back when there is no reply
+ * form to hold it), "held_thread" (the opening post waits for approval, so
+ * nobody replies yet), "slow" {minutes, unit, next} and, on the last page,
+ * the posts waiting for approval that this reader may see ("held": their
+ * authors see their own, moderators all). false after a database error
+ * (answered). */
+static bool thread_restrictions_view(request *req, PGconn *db, const thread_ref *t,
+                                     bool can_reply, bool last_page, const char *reply_body,
+                                     tv *v)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	bool mod = space_can(&t->space, SPACE_MODERATE);
+	if (!space_restrictions_view(req, db, &t->space, v))
+		return false;
+	tv_set_str(v, "draft", !can_reply && reply_body && *reply_body ? reply_body : NULL);
+	tv_set_bool(v, "held_thread", t->last_number == 0);
+	tv_set_int(v, "slow_minutes", t->slow_minutes);
+	tv_set(v, "slow", tv_null(a));
+	if (t->slow_minutes) {
+		tv *sl = tv_set(v, "slow", tv_obj(a));
+		tv_set_int(sl, "minutes", t->slow_minutes);
+		tv_set_str(sl, "unit", t->slow_minutes == 1 ? "minute" : "minutes");
+		long long next = 0;
+		const char *at = NULL;
+		if (!mod && !slow_next(db, a, t, u->id, u->time_zone, &next, &at)) {
+			http_db_error(req);
+			return false;
+		}
+		tv_set(sl, "next", next ? zone_time(a, at, u->time_zone, u->time_zone, ZONE_FULL)
+		                        : tv_null(a));
+	}
+	tv *held = tv_set(v, "held", tv_list(a));
+	if (last_page) {
+		PGresult *r = db_q(db,
+			"SELECT p.id, p.author_id, au.display_name, au.handle,"
+			" " ZONE_SQL("p.created_at", "$3") " AS at, p.body_html, p.hidden, p.hidden_reason,"
+			" p.edited_at IS NOT NULL AS edited"
+			" FROM posts p JOIN users au ON au.id = p.author_id"
+			" WHERE p.thread_id = $1 AND p.held AND ($4 OR p.author_id = $2)"
+			" ORDER BY p.created_at, p.id LIMIT 50",
+			num(a, t->id), num(a, u->id), u->time_zone, mod ? "true" : "false");
+		if (!r) {
+			http_db_error(req);
+			return false;
+		}
+		for (int i = 0; i < PQntuples(r); i++) {
+			tv *o = tv_push(held, tv_obj(a));
+			bool mine = atoll(db_col(r, i, "author_id")) == u->id;
+			tv_set_str(o, "id", arena_strdup(a, db_col(r, i, "id")));
+			tv_set_str(o, "author", arena_strdup(a, db_col(r, i, "display_name")));
+			tv_set_str(o, "handle", arena_strdup(a, db_col(r, i, "handle")));
+			tv_set(o, "when", zone_time(a, db_col(r, i, "at"), u->time_zone, u->time_zone,
+			                            ZONE_FULL));
+			tv_set_str(o, "html", arena_strdup(a, db_col(r, i, "body_html")));
+			bool rejected = db_col(r, i, "hidden")[0] == 't';
+			tv_set_bool(o, "rejected", rejected);
+			tv_set_str(o, "reason", arena_strdup(a, db_col(r, i, "hidden_reason")));
+			tv_set_bool(o, "edited", db_col(r, i, "edited")[0] == 't');
+			tv_set_bool(o, "mine", mine);
+			tv_set_bool(o, "can_change", mine && space_can(&t->space, SPACE_POST));
+			tv_set_bool(o, "can_approve", mod);
+		}
+		PQclear(r);
+	}
+	tv_set_bool(v, "has_held", held->n > 0);
+	return true;
 }
 
 static void thread_view(request *req, PGconn *db, const thread_ref *t, int page, int status,
@@ -709,7 +903,11 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	tv_set_bool(v, "hidden", t->hidden);
 	tv_set_bool(v, "moderator", mod);
 	tv_set_bool(v, "following", PQntuples(fl) > 0);
-	tv_set_bool(v, "can_reply", !t->locked || mod);
+	/* A muted member, and everyone while the opening post waits for
+	 * approval, has no reply form (the restrictions partial says why). */
+	bool can_reply = (!t->locked || mod) && space_can(&t->space, SPACE_POST) &&
+	                 t->last_number > 0;
+	tv_set_bool(v, "can_reply", can_reply);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
 	tv_set_str(v, "preview", preview);
@@ -784,9 +982,12 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(p, "i_found_helpful", db_val(r, i, 11)[0] == 't');
 		tv_set_str(p, "helpful_names", arena_strdup(a, db_val(r, i, 12)));
 		tv_set_bool(p, "mine", mine);
-		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked);
+		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked &&
+		                           space_can(&t->space, SPACE_POST));
 		tv_set_bool(p, "can_react", !mine && visible);
-		tv_set_bool(p, "can_quote", visible && !hidden && (!t->locked || mod));
+		tv_set_bool(p, "can_quote", visible && !hidden && can_reply);
+		tv_set_bool(p, "moderate", mod && !deleted);
+		tv_set_str(p, "author_id", arena_strdup(a, db_val(r, i, 2)));
 		tv_set_bool(p, "show_revisions", db_val(r, i, 14)[0] == 't' && (mine || mod));
 		tv_set_bool(p, "unread", number > last_read);
 		tv_set_bool(p, "first_unread", number == last_read + 1 && last_read > 0);
@@ -812,6 +1013,8 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	PQclear(fl);
 	PQclear(ag);
 	PQclear(items);
+	if (!thread_restrictions_view(req, db, t, can_reply, page == pages, reply_body, v))
+		return;
 	/* Reading state moves forward only; a page seen again changes nothing.
 	 * Notifications whose posts are now all seen are read too. */
 	/* A moderator's notice about the thread is read once its page is. */
@@ -944,6 +1147,19 @@ static void reply_post(request *req)
 		return;
 	}
 	const char *body = http_form(req, "body"), *action = http_form(req, "action");
+	/* Refusals that keep the writer's text: the page shows it back. */
+	if (t.space.muted_until) {
+		thread_view(req, db, &t, last_page, 403, body, NULL,
+		            "You are muted in this space, so nothing was posted. Your text is below, "
+		            "to keep.");
+		return;
+	}
+	if (t.last_number == 0) {
+		thread_view(req, db, &t, last_page, 409, body, NULL,
+		            "This thread waits for a moderator to approve its first post; replies can "
+		            "follow then. Nothing was posted. Your text is below, to keep.");
+		return;
+	}
 	rendered rb;
 	const char *problem = render_body(req, db, t.space.id, body, &rb);
 	if (problem && !*problem)
@@ -965,12 +1181,44 @@ static void reply_post(request *req)
 			http_db_error(req);
 		return;
 	}
+	/* Slow mode, judged under the thread's lock so that two posts sent at
+	 * once cannot both pass. Moderators are not slowed. */
+	user *u = session_user(req);
+	if (locked.slow_minutes && !space_can(&locked.space, SPACE_MODERATE)) {
+		long long next = 0;
+		const char *at = NULL;
+		if (!slow_next(db, a, &locked, u->id, u->time_zone, &next, &at)) {
+			db_rollback(db);
+			http_db_error(req);
+			return;
+		}
+		if (next) {
+			db_rollback(db);
+			http_add_header(req, "Retry-After", num(a, next - now));
+			const char *when = zone_text(a, at, u->time_zone, u->time_zone, ZONE_FULL);
+			thread_view(req, db, &locked, last_page, 429, body, NULL,
+			            arena_sprintf(a, "This thread is in slow mode: one post every %d %s per "
+			                             "person. You may post again at %s. Nothing was posted; "
+			                             "your text is still in the box.",
+			                          locked.slow_minutes,
+			                          locked.slow_minutes == 1 ? "minute" : "minutes",
+			                          when ? when : "a later time"));
+			return;
+		}
+	}
+	bool held = space_can(&locked.space, SPACE_HELD);
 	int number = locked.last_number + 1;
-	ok = insert_post(db, a, session_user(req)->id, req->app->cfg->origin, t.id, number, NULL, body,
-	                         &rb, now) && db_commit(db);
+	long long post_id = insert_post(db, a, u->id, req->app->cfg->origin, t.id, number, held, NULL,
+	                                body, &rb, now);
+	ok = post_id && db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
+		return;
+	}
+	if (held) {
+		http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=held#h%lld", t.id, last_page,
+		                                 post_id));
 		return;
 	}
 	int page = (number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
@@ -981,11 +1229,22 @@ static void reply_post(request *req)
 
 typedef struct post_ref {
 	long long id, author_id;
-	int number;
-	bool deleted;
+	int number;        /* 0 while held */
+	bool deleted, held;
 	const char *src, *html;
 	thread_ref thread;
 } post_ref;
+
+/* Where a post is read: its number's address, or for a held post (no
+ * number yet) the end of the thread's last page. */
+static const char *post_address(arena *a, const post_ref *p)
+{
+	if (p->number)
+		return arena_sprintf(a, "/t/%lld/p/%d", p->thread.id, p->number);
+	int last_page = p->thread.last_number
+		? (p->thread.last_number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE : 1;
+	return arena_sprintf(a, "/t/%lld?page=%d#h%lld", p->thread.id, last_page, p->id);
+}
 
 static bool load_post(request *req, PGconn *db, post_ref *p)
 {
@@ -994,8 +1253,9 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 		http_error(req, 404, NULL);
 		return false;
 	}
-	PGresult *r = db_q(db, "SELECT thread_id, author_id, number, deleted_at IS NOT NULL, body_src,"
-	                       " hidden, body_html FROM posts WHERE id = $1", num(req->a, id));
+	PGresult *r = db_q(db, "SELECT thread_id, author_id, coalesce(number, 0), deleted_at IS NOT NULL,"
+	                       " body_src, hidden, body_html, held FROM posts WHERE id = $1",
+	                   num(req->a, id));
 	if (!r) {
 		http_db_error(req);
 		return false;
@@ -1013,10 +1273,13 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 	p->src = arena_strdup(req->a, db_val(r, 0, 4));
 	p->html = arena_strdup(req->a, db_val(r, 0, 6));
 	bool hidden = db_val(r, 0, 5)[0] == 't';
+	p->held = db_val(r, 0, 7)[0] == 't';
 	PQclear(r);
 	if (!load_thread(req, db, thread_id, false, &p->thread))
 		return false;
-	if (hidden && !space_can(&p->thread.space, SPACE_MODERATE) && p->author_id != session_user(req)->id) {
+	/* Hidden and held posts: their author and the moderators only. */
+	if ((hidden || p->held) && !space_can(&p->thread.space, SPACE_MODERATE) &&
+	    p->author_id != session_user(req)->id) {
 		http_error(req, 404, NULL);
 		return false;
 	}
@@ -1033,6 +1296,7 @@ static void edit_view(request *req, const post_ref *p, int status, const char *b
 	tv_set_str(v, "thread_id", num(a, p->thread.id));
 	tv_set_str(v, "thread_title", p->thread.title);
 	tv_set_int(v, "number", p->number);
+	tv_set_str(v, "address", post_address(a, p));
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "body", body);
 	tv_set_str(v, "preview", preview);
@@ -1053,6 +1317,12 @@ static bool may_change(request *req, const post_ref *p)
 	}
 	if (p->thread.locked) {
 		http_error(req, 403, "This thread is locked. Nothing was changed.");
+		return false;
+	}
+	/* SPACE_POST covers changing one's posts: a muted member leaves them. */
+	if (!space_can(&p->thread.space, SPACE_POST)) {
+		http_error(req, 403, "You are muted in this space: you can read, but not post or "
+		                     "change posts. Nothing was changed.");
 		return false;
 	}
 	return true;
@@ -1108,9 +1378,10 @@ static void edit_post(request *req)
 			        2, (const char *[]){num(a, p.id), num(a, now)}) &&
 			db_exec(db,
 			        "UPDATE posts SET body_src = $2, body_html = $3, body_text = $4,"
-			        " search = setweight(to_tsvector('english', CASE WHEN number = 1 THEN"
+			        " search = CASE WHEN held THEN ''::tsvector ELSE"
+			        " setweight(to_tsvector('english', CASE WHEN number = 1 THEN"
 			        " (SELECT title FROM threads WHERE id = thread_id) ELSE '' END), 'A') ||"
-			        " to_tsvector('english', $4), edited_at = to_timestamp($5) WHERE id = $1",
+			        " to_tsvector('english', $4) END, edited_at = to_timestamp($5) WHERE id = $1",
 			        5, (const char *[]){num(a, p.id), body, rb.md.html, rb.text, num(a, now)}) &&
 			db_exec(db, "DELETE FROM mentions WHERE post_id = $1", 1,
 			        (const char *[]){num(a, p.id)});
@@ -1125,7 +1396,7 @@ static void edit_post(request *req)
 			return;
 		}
 	}
-	http_redirect(req, arena_sprintf(a, "/t/%lld/p/%d", p.thread.id, p.number));
+	http_redirect(req, post_address(a, &p));
 }
 
 /* The confirmation page: the post as it reads now, and what deleting does.
@@ -1147,6 +1418,9 @@ static void delete_page(request *req)
 	tv_set_str(v, "thread_id", num(a, p.thread.id));
 	tv_set_str(v, "thread_title", p.thread.title);
 	tv_set_int(v, "number", p.number);
+	tv_set_str(v, "address", post_address(a, &p));
+	tv_set_bool(v, "held", p.held);
+	tv_set_bool(v, "opening", p.held && p.thread.last_number == 0);
 	tv_set_str(v, "html", p.html);
 	tv_set_str(v, "csrf", session_csrf(req));
 	req->no_store = true;
@@ -1167,6 +1441,28 @@ static void delete_post(request *req)
 	/* Only the confirmation page's form deletes; anything else is shown it. */
 	if (!http_form(req, "confirmed")) {
 		http_redirect(req, arena_sprintf(a, "/posts/%lld/delete", p.id));
+		return;
+	}
+	/* A held post has no number, and nobody but its author and the
+	 * moderators saw it: it goes whole (its revisions and mentions with
+	 * it), and so does its thread when it was the waiting opening post. */
+	if (p.held) {
+		bool whole_thread = p.thread.last_number == 0;
+		bool ok = db_begin(db) &&
+			db_exec(db, "DELETE FROM posts WHERE id = $1 AND held", 1,
+			        (const char *[]){num(a, p.id)}) &&
+			(!whole_thread ||
+			 db_exec(db, "DELETE FROM threads WHERE id = $1 AND last_number = 0", 1,
+			         (const char *[]){num(a, p.thread.id)})) &&
+			db_commit(db);
+		if (!ok) {
+			db_rollback(db);
+			http_db_error(req);
+			return;
+		}
+		http_redirect(req, whole_thread
+			? arena_sprintf(a, "/s/%lld", (long long)p.thread.space.id)
+			: arena_sprintf(a, "/t/%lld?done=withdrawn", p.thread.id));
 		return;
 	}
 	/* The post stays as a placeholder so replies still make sense; its
@@ -1207,8 +1503,9 @@ static void helpful_post(request *req)
 	post_ref p;
 	if (!load_post(req, db, &p))
 		return;
-	if (p.author_id == u->id || p.deleted) {
+	if (p.author_id == u->id || p.deleted || p.held) {
 		http_error(req, 409, p.deleted ? "This post was deleted."
+		                     : p.held  ? "This post waits for a moderator's approval."
 		                               : "You cannot mark your own post as helpful.");
 		return;
 	}
@@ -1259,6 +1556,7 @@ static void revisions_page(request *req)
 	tv_set_str(v, "thread_id", num(a, p.thread.id));
 	tv_set_str(v, "thread_title", p.thread.title);
 	tv_set_int(v, "number", p.number);
+	tv_set_str(v, "address", post_address(a, &p));
 	tv_set_str(v, "current", p.deleted ? "(deleted)" : p.src);
 	tv *list = tv_set(v, "revisions", tv_list(a));
 	for (int i = 0; i < PQntuples(r); i++) {

@@ -173,6 +173,7 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
 		" FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $2"
 		" WHERE t.space_id = $1 AND (NOT t.hidden OR $4)"
+		" AND (t.last_number > 0 OR t.author_id = $2 OR $4)"
 		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT " "5",
 		space_id, num(a, u->id), u->time_zone, mod ? "true" : "false");
 	if (!r)

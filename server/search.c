@@ -103,6 +103,7 @@ void search_test_delay(int ms)
 	"(SELECT p.id, p.search FROM posts p JOIN threads t ON t.id = p.thread_id"               \
 	" WHERE p.search @@ $1::tsquery AND " range                                               \
 	" AND t.space_id = ANY($2::bigint[]) AND p.deleted_at IS NULL AND NOT p.hidden"           \
+	" AND NOT p.held"                                                                         \
 	" AND NOT t.hidden"                                                                       \
 	" AND ($3 = '' OR p.author_id = (SELECT id FROM users WHERE handle = lower($3)))"         \
 	" AND ($4 = '' OR p.created_at >= ($4::date)::timestamp AT TIME ZONE $6)"                 \
