@@ -30,6 +30,7 @@
 #include "cairn/people.h"
 #include "cairn/placement.h"
 #include "cairn/profile.h"
+#include "cairn/restriction.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
 #include "cairn/session.h"
@@ -79,6 +80,7 @@ static void add_routes(router *r)
 	forum_routes(r);
 	flag_routes(r);
 	moderation_routes(r);
+	restriction_routes(r);
 	group_routes(r);
 	dashboard_routes(r);
 	notify_routes(r);
