@@ -119,7 +119,7 @@ static bool figures_into(PGconn *db, arena *a, const char *ids, const char *zone
 		"   JOIN threads t ON t.id = p.thread_id"
 		"   WHERE t.space_id = s.id AND f.resolved_at IS NULL) AS open_flags,"
 		" (SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id"
-		"   WHERE t.space_id = s.id AND p.held) AS held"
+		"   WHERE t.space_id = s.id AND p.held AND NOT p.hidden) AS held"
 		" FROM groups g JOIN spaces s ON s.group_id = g.id"
 		" LEFT JOIN LATERAL (SELECT coalesce(b.title, ai.title) AS title, ai.ends_at"
 		"   FROM agenda_items ai JOIN offerings o ON o.id = ai.offering_id"
