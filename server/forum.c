@@ -1557,6 +1557,8 @@ static void revisions_page(request *req)
 	tv_set_str(v, "thread_title", p.thread.title);
 	tv_set_int(v, "number", p.number);
 	tv_set_str(v, "address", post_address(a, &p));
+	tv_set_str(v, "post_id", num(a, p.id));
+	tv_set_bool(v, "moderator", space_can(&p.thread.space, SPACE_MODERATE));
 	tv_set_str(v, "current", p.deleted ? "(deleted)" : p.src);
 	tv *list = tv_set(v, "revisions", tv_list(a));
 	for (int i = 0; i < PQntuples(r); i++) {

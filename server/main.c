@@ -30,6 +30,7 @@
 #include "cairn/people.h"
 #include "cairn/placement.h"
 #include "cairn/profile.h"
+#include "cairn/redaction.h"
 #include "cairn/restriction.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
@@ -81,6 +82,7 @@ static void add_routes(router *r)
 	flag_routes(r);
 	moderation_routes(r);
 	restriction_routes(r);
+	redaction_routes(r);
 	group_routes(r);
 	dashboard_routes(r);
 	notify_routes(r);

@@ -333,6 +333,59 @@ bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
 	                    nt, ":\n\n(This post was hidden by a moderator.)\n\n", NULL);
 }
 
+bool notify_post_redacted(PGconn *db, arena *a, int64_t post_id, const char *excerpt,
+                          const char *const *old_excerpts, size_t n, const char *passage,
+                          const char *replacement, int *notifications, int *messages)
+{
+	if (notifications)
+		*notifications = 0;
+	if (messages)
+		*messages = 0;
+	/* A deleted post's notifications have no excerpt left (notify_post_deleted)
+	 * and keep none. */
+	PGresult *r = db_q(db,
+		"UPDATE notifications SET excerpt = $2 WHERE post_id = $1 AND excerpt <> ''"
+		" AND excerpt <> $2 RETURNING 1",
+		num(a, post_id), excerpt);
+	if (!r)
+		return false;
+	if (notifications)
+		*notifications = PQntuples(r);
+	PQclear(r);
+	/* Everyone who was ever told of the thread may have a message about it
+	 * queued (a read thread closes its message's topic but leaves the
+	 * message); such a message's subject names the thread. */
+	PGresult *who = db_q(db,
+		"SELECT DISTINCT u.email, '“' || t.title || '”' AS subject_part"
+		" FROM posts p JOIN threads t ON t.id = p.thread_id"
+		" JOIN notifications n ON n.thread_id = t.id JOIN users u ON u.id = n.user_id"
+		" WHERE p.id = $1 ORDER BY 1",
+		num(a, post_id));
+	if (!who)
+		return false;
+	size_t people = (size_t)PQntuples(who);
+	const char **emails = arena_calloc(a, people + 1, sizeof *emails);
+	for (size_t i = 0; i < people; i++)
+		emails[i] = arena_strdup(a, db_val(who, (int)i, 0));
+	const char *subject_part = people ? arena_strdup(a, db_val(who, 0, 1)) : "";
+	PQclear(who);
+	if (!people)
+		return true;
+	const char **olds = arena_calloc(a, n + 1, sizeof *olds);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (old_excerpts[i] && *old_excerpts[i] && strcmp(old_excerpts[i], excerpt))
+			olds[k++] = old_excerpts[i];
+	int c1 = 0, c2 = 0;
+	bool ok = outbox_scrub(db, a, emails, people, "notification-", subject_part, olds, k, excerpt,
+	                       &c1) &&
+	          (!passage || outbox_scrub(db, a, emails, people, "notification-", subject_part,
+	                                    &passage, 1, replacement, &c2));
+	if (messages)
+		*messages = c1 > c2 ? c1 : c2;
+	return ok;
+}
+
 int notify_unread_count(PGconn *db, int64_t user_id)
 {
 	char u[24];

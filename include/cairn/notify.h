@@ -76,6 +76,19 @@ bool notify_moderation_seen(PGconn *db, arena *a, int64_t user_id, int64_t threa
  * that quoted it, where it becomes a sentence saying it was hidden. Not
  * undone by restoring the post: later posts bring excerpts again. */
 bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id);
+/* A moderator took text out of post_id (a redaction of its body, or a
+ * purged revision), inside the caller's transaction. Every notification of
+ * the post that still carries an excerpt carries `excerpt` (the post's own
+ * now) instead. In every queued, unsent message about the post's thread,
+ * each of old_excerpts[0..n-1] (the post's excerpt in the versions the text
+ * was in; a message holds the excerpt of the version it was written from)
+ * becomes `excerpt`, and then every occurrence of passage (NULL: none)
+ * becomes replacement, for what an excerpt could not account for. The
+ * counts of notifications and messages rewritten go to *notifications and
+ * *messages (either may be NULL). */
+bool notify_post_redacted(PGconn *db, arena *a, int64_t post_id, const char *excerpt,
+                          const char *const *old_excerpts, size_t n, const char *passage,
+                          const char *replacement, int *notifications, int *messages);
 
 /* Unread notifications for the header badge; -1 on a DB error. */
 int notify_unread_count(PGconn *db, int64_t user_id);
