@@ -54,7 +54,8 @@ static bool load_post(request *req, PGconn *db, long long id, post_ref *p)
 	PGresult *r = db_q(db,
 		"SELECT p.thread_id, p.author_id, coalesce(p.number, 0) AS number, p.held,"
 		" p.deleted_at IS NOT NULL AS deleted, p.body_src, p.body_text, t.space_id, t.title,"
-		" t.last_number, au.display_name, au.email"
+		" t.last_number, au.display_name, au.email, p.held OR p.hidden OR t.hidden"
+		" OR t.last_number = 0 AS unseen"
 		" FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users au ON au.id = p.author_id"
 		" WHERE p.id = $1",
 		num(a, id));
@@ -82,12 +83,17 @@ static bool load_post(request *req, PGconn *db, long long id, post_ref *p)
 		.thread_last = atoi(db_col(r, 0, "last_number")),
 	};
 	long long space_id = atoll(db_col(r, 0, "space_id"));
+	bool unseen = db_col(r, 0, "unseen")[0] == 't';
 	PQclear(r);
 	bool found;
 	if (!space_load(db, a, session_user(req)->id, space_id, &p->space, &found)) {
 		http_db_error(req);
 		return false;
 	}
+	/* What a member cannot see (held or hidden) does not exist for them. */
+	if (found && unseen && !space_can(&p->space, SPACE_MODERATE) &&
+	    p->author_id != session_user(req)->id)
+		found = false;
 	if (!found) {
 		http_error(req, 404, NULL);
 		return false;

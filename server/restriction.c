@@ -550,8 +550,28 @@ static bool held_from_path(request *req, PGconn *db, held_ref *h)
 		.thread_last = atoi(db_col(r, 0, "last_number")),
 	};
 	long long space_id = atoll(db_col(r, 0, "space_id"));
+	/* What a member cannot see (a post or thread held or hidden) does not
+	 * exist for them: 404, not 403. */
+	bool unseen = h->held || h->rejected || h->thread_last == 0 ||
+	              db_col(r, 0, "thread_hidden")[0] == 't';
 	PQclear(r);
-	return moderated_space(req, db, space_id, &h->space);
+	bool found;
+	if (!space_load(db, a, session_user(req)->id, space_id, &h->space, &found)) {
+		http_db_error(req);
+		return false;
+	}
+	if (found && unseen && !space_can(&h->space, SPACE_MODERATE) &&
+	    h->author_id != session_user(req)->id)
+		found = false;
+	if (!found) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	if (!space_can(&h->space, SPACE_MODERATE)) {
+		http_error(req, 403, "Only the space's moderators can do this. Nothing was changed.");
+		return false;
+	}
+	return true;
 }
 
 /* Where to go after approving or rejecting: back to the space's list when
