@@ -382,7 +382,7 @@ bool notify_post_redacted(PGconn *db, arena *a, int64_t post_id, const char *exc
 	          (!passage || outbox_scrub(db, a, emails, people, "notification-", subject_part,
 	                                    &passage, 1, replacement, &c2));
 	if (messages)
-		*messages = c1 > c2 ? c1 : c2;
+		*messages = c1 + c2;
 	return ok;
 }
 

@@ -472,7 +472,7 @@ static void redact_post(request *req)
 		.thread_id = p.thread_id, .post_id = p.id, .subject_id = p.author_id,
 		.reason = "identifies a patient",
 		.detail = arena_sprintf(a, "{\"scope\": \"%s\", \"occurrences\": %d, \"revisions\": %d,"
-		                           " \"notifications\": %d, \"messages\": %d}",
+		                           " \"notifications\": %d, \"message_rewrites\": %d}",
 		                        whole ? "whole" : "passage", occurrences, revisions, notes,
 		                        messages),
 	};
@@ -615,8 +615,8 @@ static void purge_post(request *req)
 	ok = ok &&
 		notify_post_redacted(db, a, p->id, excerpt, &old, 1, passage, REDACTION_MARKER, &notes,
 		                     &messages);
-	e.detail = arena_sprintf(a, "{\"revision\": %lld, \"notifications\": %d, \"messages\": %d}",
-	                         rv.id, notes, messages);
+	e.detail = arena_sprintf(a, "{\"revision\": %lld, \"notifications\": %d,"
+	                            " \"message_rewrites\": %d}", rv.id, notes, messages);
 	ok = ok && modlog_append(db, &e) && db_commit(db);
 	if (!ok) {
 		db_rollback(db);

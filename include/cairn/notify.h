@@ -84,8 +84,9 @@ bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id);
  * was in; a message holds the excerpt of the version it was written from)
  * becomes `excerpt`, and then every occurrence of passage (NULL: none)
  * becomes replacement, for what an excerpt could not account for. The
- * counts of notifications and messages rewritten go to *notifications and
- * *messages (either may be NULL). */
+ * number of notifications changed goes to *notifications, the number of
+ * message rewrites (one for its excerpt, one for the passage: a message can
+ * count twice) to *messages; either may be NULL. */
 bool notify_post_redacted(PGconn *db, arena *a, int64_t post_id, const char *excerpt,
                           const char *const *old_excerpts, size_t n, const char *passage,
                           const char *replacement, int *notifications, int *messages);
