@@ -391,6 +391,23 @@ test('held posts reach only their author and the moderators until approved', asy
   assert.equal(del.headers.location, `/s/${S}`);
   assert.equal(await count('SELECT count(*) FROM threads WHERE id = $1', [ht]), 0);
 
+  // Approve a held thread's opening post: the thread appears, numbered from 1, found by
+  // its title.
+  const titleWord = `Marigold${uniq()}`;
+  const nt2 = await postThread(a.jar, S, { title: `About ${titleWord}`, body: 'A thread to approve.' });
+  const ht2 = /^\/t\/(\d+)\?done=held$/.exec(nt2.headers.location)[1];
+  const opening2 = await sql('SELECT id FROM posts WHERE thread_id = $1', [ht2]);
+  assert.deepEqual(searchResults((await page(`/search?q=${titleWord}`, mod.jar)).body), []);
+  const ap2 = await act(mod.jar, `/posts/${opening2}/approve`, { back: 'held' });
+  assert.equal(ap2.status, 303);
+  assert.equal(ap2.headers.location, `/s/${S}/held?done=approved`);
+  assert.equal(await sql('SELECT last_number, last_poster_id FROM threads WHERE id = $1', [ht2]), `1|${a.id}`);
+  assert.ok(threadList((await page(`/s/${S}`, b.jar)).body).threads.some((x) => x.id === ht2 && x.unread === 1),
+    'others find it, unread');
+  await page(`/t/${ht2}`, b.jar);
+  assert.deepEqual(searchResults((await page(`/search?q=${titleWord}`, b.jar)).body).map((x) => x.thread), [ht2]);
+  assert.match((await page(`/s/${S}/held?done=approved`, mod.jar)).body, /Approved: the post is in its thread/);
+
   // Approving: who may, and what.
   const before2 = await modState();
   const nonHeld = await postId(t, 1);
