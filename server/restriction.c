@@ -655,7 +655,7 @@ static void approve_post(request *req)
 		        " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number"
 		        " WHERE reads.last_number >= EXCLUDED.last_number - 1",
 		        3, (const char *[]){num(a, h.author_id), num(a, h.thread_id), num(a, number)}) &&
-		notify_caught_up(db, a, h.author_id, h.thread_id, at) &&
+		notify_caught_up(db, a, h.author_id, h.thread_id, (long long)clock_now()) &&
 		notify_post(db, a, h.thread_id, h.id, number, h.author_id, mentioned, nm, excerpt, origin,
 		            at) &&
 		modlog_append(db, &e) &&
