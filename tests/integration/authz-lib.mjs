@@ -229,6 +229,12 @@ export async function buildFixture() {
     t AS (UPDATE threads SET last_number = 2 WHERE id = $1)
     SELECT id FROM p`,
   [moderatedThread.thread, L.id, `Authz hidden post body ${u}`, `Authz hidden reason ${u}`]);
+  // An earlier version of each post (a moderator may purge it).
+  const revision = async (postId, text) => one(`INSERT INTO post_revisions (post_id, body_src,
+      created_at, replaced_at) VALUES ($1, $2, now() - interval '2 days', now() - interval '1 day')
+      RETURNING id`, [postId, text]);
+  const cohortRevision = await revision(cohortThread.post, `Authz cohort revision ${u}`);
+  const groupRevision = await revision(groupThread.post, `Authz group revision ${u}`);
   // Everyone signed in has a notification of the group's thread, as if they had been told
   // of it while they could read it: only those who still can may see it.
   await sql(`INSERT INTO notifications (user_id, kind, thread_id, post_id, actor_id, excerpt,
@@ -317,6 +323,13 @@ export async function buildFixture() {
     'hidden-post-thread': () => ({ params: { id: moderatedThread.thread, n: '2' },
       shows: [`Authz hidden post body ${u}`, `Authz hidden reason ${u}`] }),
     'learner-person': () => ({ params: { handle: L.handle }, shows: [L.name] }),
+    // A member of each space, as a moderator's action names them (muting).
+    'cohort-member': () => ({ params: { id: cohortSpace, uid: people.member.id },
+      shows: [people.member.name] }),
+    'group-member': () => ({ params: { id: groupSpace, uid: people.member.id },
+      shows: [people.member.name] }),
+    'cohort-revision': () => ({ params: { id: cohortRevision }, shows: [`Authz cohort revision ${u}`] }),
+    'group-revision': () => ({ params: { id: groupRevision }, shows: [`Authz group revision ${u}`] }),
     // Searches that find one post each; the search form lists the spaces one may read.
     'cohort-search': () => ({ query: { q: `cohort ${u}` }, shows: [`Authz cohort thread ${u}`] }),
     'group-search': () => ({ query: { q: `group ${u}` },
@@ -335,6 +348,7 @@ export async function buildFixture() {
     { text: `Authz group thread ${u}` }, { text: `Authz group post body ${u}` },
     { text: `Authz moderated thread ${u}` }, { text: `Authz hidden post body ${u}` },
     { text: `Authz hidden reason ${u}` },
+    { text: `Authz cohort revision ${u}` }, { text: `Authz group revision ${u}` },
     { text: `Authz Team ${u}` }, { text: `Authz Team Member 1 ${u}` },
     { text: `Authz agenda item ${u}` }, { text: bystander.name }, { text: resetee.name },
     { text: `az.invited.${u}@example.test` }, { text: `az.spare.${u}@example.test` },
