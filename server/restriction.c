@@ -318,7 +318,7 @@ static void mute_post_handler(request *req)
 		                            num(a, u->id), num(a, now)}) &&
 		modlog_append(db, &e) &&
 		outbox_put(db, a, m.email, "member-muted",
-		           arena_sprintf(a, "You are muted in %s until %s", s.title, when ? when : "later"),
+		           arena_sprintf(a, "You are muted in %s", s.title),
 		           body.data, now) &&
 		db_commit(db);
 	if (!ok) {

@@ -99,6 +99,9 @@ test('mute: the form says until when; a muted member reads but cannot post; it e
   assert.deepEqual(entry.detail, { hours: 1, until: T0 + 3600 });
   const [msg] = (await outboxSince(box0)).filter((m) => m.to === a.email);
   assert.equal(msg.kind, 'member-muted');
+  // The subject names the space only: a time in it would be in the member's zone with nothing
+  // to say so where it is shown (the admin's outbox page), and the body says until when.
+  assert.doesNotMatch(msg.subject, /\d:\d\d/, `the subject holds no time: ${msg.subject}`);
   assert.match(msg.body, /muted you there until .* (EDT|EST)\./, `the message names the time and its zone: ${msg.body}`);
   assert.match(msg.body, /The reason: Three posts naming a family member/);
 
