@@ -1,5 +1,5 @@
 /*
- * main.c - the cairn command: serve, migrate, demo, routes.
+ * main.c - the cairn command: serve, migrate, demo, routes, privacy-check.
  *
  * This is the top of the layer cake: it wires configuration, the database
  * pool, templates, static files and every feature's routes into one app,
@@ -29,6 +29,7 @@
 #include "cairn/outbox.h"
 #include "cairn/people.h"
 #include "cairn/placement.h"
+#include "cairn/privacy.h"
 #include "cairn/profile.h"
 #include "cairn/redaction.h"
 #include "cairn/restriction.h"
@@ -58,6 +59,9 @@ static void usage(FILE *to)
 	        "  demo      migrate, load the demo series if absent, print demo logins\n"
 	        "  routes    print the route table (method, pattern, who may call it);\n"
 	        "            --markdown for docs/routes.md, --json for the authorization test\n"
+	        "  privacy-check\n"
+	        "            read sentences from standard input, one a line; write one line each:\n"
+	        "            ok, or flag<TAB>reason codes, or error<TAB>invalid UTF-8\n"
 	        "  admin create --email E --handle H --name N\n"
 	        "            make an administrator; the password is read from standard input\n"
 	        "flags:\n%s",
@@ -178,6 +182,68 @@ static int cmd_routes(const char *format)
 			       router_access_text(&a, r.routes[i].access), r.routes[i].summary);
 	}
 	arena_free(&a);
+	return 0;
+}
+
+/* cairn privacy-check: the privacy guard (privacy.h) on every line of
+ * standard input, one answer line per input line, in order. A line ends at
+ * LF; a CR before it is dropped (CRLF files), and a last line without LF is
+ * still a line (an empty one after the last LF is not). NUL bytes are valid
+ * UTF-8 and are read as spaces. The exit status is 0 when all of standard
+ * input was read and every answer written, 1 otherwise. */
+static int cmd_privacy_check(int argc, char **argv)
+{
+	if (argc > 0) {
+		fprintf(stderr, "usage: cairn privacy-check < sentences\n");
+		return 2;
+	}
+	arena a;
+	arena_init(&a, 64 * 1024);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	while ((got = getline(&line, &cap, stdin)) >= 0) {
+		size_t n = (size_t)got;
+		if (n && line[n - 1] == '\n')
+			n--;
+		if (n && line[n - 1] == '\r')
+			n--;
+		privacy_report rep;
+		switch (privacy_check(&a, line, n, &rep)) {
+		case PRIVACY_BAD_UTF8:
+			fputs("error\tinvalid UTF-8\n", stdout);
+			break;
+		case PRIVACY_TOO_LONG:
+			fputs("error\tline too long\n", stdout);
+			break;
+		case PRIVACY_CHECKED:
+			if (!rep.codes) {
+				fputs("ok\n", stdout);
+				break;
+			}
+			fputs("flag\t", stdout);
+			const char *comma = "";
+			for (int code = 0; code < PRIVACY_CODE_COUNT; code++)
+				if (rep.codes & (1u << code)) {
+					printf("%s%s", comma, privacy_code_name((privacy_code)code));
+					comma = ",";
+				}
+			putchar('\n');
+			break;
+		}
+		arena_reset(&a);
+	}
+	bool read_all = !ferror(stdin);
+	free(line);
+	arena_free(&a);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "cairn privacy-check: cannot write the answers\n");
+		return 1;
+	}
+	if (!read_all) {
+		fprintf(stderr, "cairn privacy-check: cannot read standard input\n");
+		return 1;
+	}
 	return 0;
 }
 
@@ -376,6 +442,8 @@ int main(int argc, char **argv)
 		return cmd_routes(argc > 2 ? argv[2] : NULL);
 	if (!strcmp(cmd, "admin"))
 		return cmd_admin(argc - 2, argv + 2);
+	if (!strcmp(cmd, "privacy-check"))
+		return cmd_privacy_check(argc - 2, argv + 2);
 	if (!config_load(&cfg, argc - first_flag, argv + first_flag))
 		return 2;
 	int rc;
