@@ -54,15 +54,17 @@ static const account_fields people[] = {
 	 "America/New_York", "adult", false},
 };
 
-/* The conversation (sql/demo/conversation.sql), written once: when the May
- * cohort's spaces hold no thread yet. Every post goes through the forum's
- * own write path, so its HTML, mentions, notifications and reading state
- * are exactly what the site would have made; one transaction for all. */
-static bool load_conversation(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
+/* A conversation script (sql/demo/<name>.sql, then <name>_after.sql),
+ * written once: when `loaded_sql` (a count) says the spaces it fills hold
+ * no thread yet. Every post goes through the forum's own write path, so its
+ * HTML, mentions, notifications and reading state are exactly what the site
+ * would have made; one transaction for all. A post's space is "series"
+ * (the series community), "cohort" or "announcements" (the May 2026
+ * offering's), or the name of one of the series' small groups. */
+static bool load_posts(PGconn *db, const char *sql_dir, const char *origin, FILE *out,
+                       const char *name, const char *loaded_sql, const char *what)
 {
-	PGresult *r = db_q0(db,
-		"SELECT count(*) FROM threads t JOIN spaces s ON s.id = t.space_id"
-		" JOIN offerings o ON o.id = s.offering_id WHERE o.slug = 'core-practice-2026-05'");
+	PGresult *r = db_q0(db, loaded_sql);
 	if (!r)
 		return false;
 	bool loaded = strcmp(db_val(r, 0, 0), "0") != 0;
@@ -75,16 +77,20 @@ static bool load_conversation(PGconn *db, const char *sql_dir, const char *origi
 	char path[4096];
 	PGresult *posts = NULL;
 	bool ok = db_begin(db);
-	snprintf(path, sizeof path, "%s/demo/conversation.sql", sql_dir);
+	snprintf(path, sizeof path, "%s/demo/%s.sql", sql_dir, name);
 	ok = ok && migrate_exec_file(db, path);
 	if (ok)
 		posts = db_q0(db,
 			"SELECT p.thread, u.id AS author_id, extract(epoch FROM p.at)::bigint AS at,"
 			" p.title, p.body,"
-			" CASE p.space WHEN 'series' THEN (SELECT s.id FROM spaces s JOIN series se"
+			" CASE WHEN p.space = 'series' THEN (SELECT s.id FROM spaces s JOIN series se"
 			"   ON se.id = s.series_id WHERE s.kind = 'series' AND se.slug = 'palliative-care')"
-			" ELSE (SELECT s.id FROM spaces s JOIN offerings o ON o.id = s.offering_id"
-			"   WHERE o.slug = 'core-practice-2026-05' AND s.kind = p.space) END AS space_id"
+			" WHEN p.space IN ('cohort', 'announcements') THEN (SELECT s.id FROM spaces s"
+			"   JOIN offerings o ON o.id = s.offering_id"
+			"   WHERE o.slug = 'core-practice-2026-05' AND s.kind = p.space)"
+			" ELSE (SELECT s.id FROM spaces s JOIN groups g ON g.id = s.group_id"
+			"   JOIN series se ON se.id = g.series_id"
+			"   WHERE se.slug = 'palliative-care' AND g.name = p.space) END AS space_id"
 			" FROM demo_posts p JOIN users u ON u.handle = p.handle ORDER BY p.at");
 	ok = posts != NULL;
 	int rows = ok ? PQntuples(posts) : 0;
@@ -94,6 +100,11 @@ static bool load_conversation(PGconn *db, const char *sql_dir, const char *origi
 	for (int i = 0; ok && i < rows; i++) {
 		const char *key = db_val(posts, i, c_thread);
 		bool opening = !PQgetisnull(posts, i, c_title);
+		if (PQgetisnull(posts, i, c_space)) {
+			log_error("demo: the thread '%s' names a space that does not exist", key);
+			ok = false;
+			break;
+		}
 		forum_post_in in = {
 			.author_id = atoll(db_val(posts, i, c_author)),
 			.space_id = atoll(db_val(posts, i, c_space)),
@@ -123,14 +134,36 @@ static bool load_conversation(PGconn *db, const char *sql_dir, const char *origi
 			             (const char *[]){key, arena_sprintf(&a, "%lld", (long long)thread_id)});
 	}
 	PQclear(posts);
-	snprintf(path, sizeof path, "%s/demo/conversation_after.sql", sql_dir);
+	snprintf(path, sizeof path, "%s/demo/%s_after.sql", sql_dir, name);
 	ok = ok && migrate_exec_file(db, path) && db_commit(db);
 	if (!ok)
 		db_rollback(db);
 	else
-		fprintf(out, "Loaded the demo conversation (%d posts).\n", rows);
+		fprintf(out, "Loaded %s (%d posts).\n", what, rows);
 	arena_free(&a);
 	return ok;
+}
+
+/* The cohort's and the series community's conversation. */
+static bool load_conversation(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
+{
+	return load_posts(db, sql_dir, origin, out, "conversation",
+	                  "SELECT count(*) FROM threads t JOIN spaces s ON s.id = t.space_id"
+	                  " JOIN offerings o ON o.id = s.offering_id"
+	                  " WHERE o.slug = 'core-practice-2026-05'",
+	                  "the demo conversation");
+}
+
+/* The small groups' conversation and moderation (issues 11 and 12): after
+ * the groups are placed, once, when no group of the series holds a thread. */
+static bool load_group_conversation(PGconn *db, const char *sql_dir, const char *origin,
+                                    FILE *out)
+{
+	return load_posts(db, sql_dir, origin, out, "groups_conversation",
+	                  "SELECT count(*) FROM threads t JOIN spaces s ON s.id = t.space_id"
+	                  " JOIN groups g ON g.id = s.group_id JOIN series se ON se.id = g.series_id"
+	                  " WHERE se.slug = 'palliative-care'",
+	                  "the small groups' conversation");
 }
 
 /* The small groups (issue 10 item 6): sql/demo/groups.sql gives the May
@@ -231,7 +264,7 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
 	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out) ||
-	    !load_groups(db, sql_dir, out))
+	    !load_groups(db, sql_dir, out) || !load_group_conversation(db, sql_dir, origin, out))
 		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
