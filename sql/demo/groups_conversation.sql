@@ -86,7 +86,7 @@ $b$Three things I notice in this thread, which I will bring to Small Group Refle
 ('ag1-family-meeting', 'Adult group 1', 'tomas', timestamptz '2026-05-15 12:26 America/New_York', NULL,
 $b$I am usually the quiet one at the end of the table in those meetings, waiting for the medication question. Reading this I realise I could also be the one who notices the person at the window. I will try that.$b$),
 
-('ag1-call', 'Adult group 1', 'okafor', timestamptz '2026-05-15 16:30 America/Chicago',
+('ag1-call', 'Adult group 1', 'okafor', timestamptz '2026-05-15 15:30 America/Chicago',
  'Our between-session call',
 $b$Several of you asked to keep meeting between Core Practice and the next course. Reply with the times that work for you and I will pick one. Thirty minutes, cameras optional.$b$),
 
@@ -172,14 +172,14 @@ It was my second year. A little boy, a long illness, and a morning when everyone
 
 I do not need answers. I think I needed to write it down somewhere it would be read by people who understand.$b$),
 
-('pg1-child', 'Pediatric group 1', 'mensah', timestamptz '2026-05-15 21:02 America/New_York', NULL,
+('pg1-child', 'Pediatric group 1', 'mensah', timestamptz '2026-05-15 21:35 America/New_York', NULL,
 $b$Gabriela, thank you for trusting us with him.
 
 I want to tell you what I said to a mother once, in a corridor very like yours: "He was not alone. Someone who loved caring for him was holding him." She told me later it was the sentence she kept.
 
 You did not take anything from his mother. You gave her son seven minutes of being held, and you have carried them carefully for seven years. You are allowed to set some of the weight down here.$b$),
 
-('pg1-child', 'Pediatric group 1', 'amara', timestamptz '2026-05-15 21:40 America/New_York', NULL,
+('pg1-child', 'Pediatric group 1', 'amara', timestamptz '2026-05-15 22:05 America/New_York', NULL,
 $b$Reading this with you, Gabriela. I have worked with a lot of parents after a child's death, and almost all of them told me, years later, about the nurse who was there. Not what the nurse said: that the nurse was there.$b$),
 
 ('pg1-child', 'Pediatric group 1', 'lee', timestamptz '2026-05-16 08:15 America/Los_Angeles', NULL,
