@@ -93,6 +93,19 @@ SELECT u.id, t.id,
  WHERE cairn_space_role(u.id, t.space_id) >= 1 AND u.email LIKE '%@cairn.test'
 ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number;
 
+-- Reading moved each reader's "last active" (space_activity, kept by a
+-- trigger on reads) to the moment of loading; put it back to when they read,
+-- half an hour after the newest post they have read, as the facilitator's
+-- dashboard shows it.
+UPDATE space_activity sa SET last_read_at = x.at
+  FROM (SELECT r.user_id, t.space_id, max(p.created_at) + interval '30 minutes' AS at
+          FROM reads r JOIN threads t ON t.id = r.thread_id
+          JOIN demo_threads d ON d.id = t.id
+          JOIN posts p ON p.thread_id = t.id AND p.number <= r.last_number
+         GROUP BY r.user_id, t.space_id) x
+ WHERE sa.space_id = x.space_id AND sa.user_id = x.user_id
+   AND x.at < sa.last_read_at;
+
 UPDATE notifications n SET read_at = p.created_at + interval '30 minutes'
   FROM posts p, reads r, demo_threads d
  WHERE p.id = n.post_id AND r.user_id = n.user_id AND r.thread_id = n.thread_id
