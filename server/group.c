@@ -88,7 +88,36 @@ static void groups_page(request *req)
 		tv_push(tv_get(g, "mine")->b ? mine : others, g);
 		moderates = moderates || tv_get(g, "moderates")->b;
 	}
+	/* Where a director (or an admin) places learners: the offerings of the
+	 * series they direct that have not ended, soonest first. The placement
+	 * pages decide again who may use them. */
+	PGresult *r = db_q(db,
+		"SELECT o.slug, c.title AS course, to_char(o.starts_on, 'FMDD Mon YYYY') AS starts,"
+		" o.starts_on <= (cairn_now() AT TIME ZONE o.time_zone)::date AS started"
+		" FROM offerings o JOIN courses c ON c.id = o.course_id"
+		" WHERE cairn_offering_open(o.ends_on, o.time_zone)"
+		" AND (EXISTS (SELECT 1 FROM users a WHERE a.id = $1 AND a.is_admin)"
+		"   OR c.series_id IN (SELECT dc.series_id FROM enrollments e"
+		"     JOIN offerings d ON d.id = e.offering_id JOIN courses dc ON dc.id = d.course_id"
+		"     WHERE e.user_id = $1 AND e.role = 'director' AND e.state = 'confirmed'))"
+		" ORDER BY o.starts_on, o.id LIMIT 20",
+		arena_sprintf(req->a, "%lld", (long long)u->id));
+	if (!r) {
+		http_db_error(req);
+		return;
+	}
+	tv *placing = tv_list(req->a);
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *o = tv_push(placing, tv_obj(req->a));
+		tv_set_str(o, "slug", arena_strdup(req->a, db_col(r, i, "slug")));
+		tv_set_str(o, "course", arena_strdup(req->a, db_col(r, i, "course")));
+		tv_set_str(o, "starts", arena_strdup(req->a, db_col(r, i, "starts")));
+		tv_set_bool(o, "started", db_col(r, i, "started")[0] == 't');
+	}
+	PQclear(r);
 	tv *v = tv_obj(req->a);
+	tv_set(v, "placing", placing);
+	tv_set_bool(v, "has_placing", placing->n > 0);
 	tv_set(v, "mine", mine);
 	tv_set_bool(v, "has_mine", mine->n > 0);
 	tv_set(v, "others", others);

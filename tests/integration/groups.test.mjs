@@ -281,6 +281,13 @@ test('members of one group see each other\'s profiles; the group and its space a
   const overseen = mainText((await get('/groups', { jar: P.rivera.jar })).body);
   assert.match(overseen, new RegExp(`Groups you oversee[\\s\\S]*${G.g1.name}`));
   assert.match(overseen, new RegExp(G.g2.name));
+  // Directors find where to place each course's learners; an ended course is not offered, and
+  // members are not shown the section at all.
+  const rivera = await get('/groups', { jar: P.rivera.jar });
+  assert.match(rivera.body, new RegExp(`href="/offerings/${O.A.slug}/placement"`));
+  assert.match(rivera.body, new RegExp(`href="/offerings/${O.B.slug}/placement"`));
+  assert.doesNotMatch(rivera.body, new RegExp(`href="/offerings/${O.P.slug}/placement"`));
+  assert.doesNotMatch(groups, /Placing learners/);
 });
 
 test('access follows the one clock: when the offering ends, its members and facilitator lose the group', async () => {
