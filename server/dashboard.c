@@ -28,24 +28,16 @@ static const char *num(arena *a, long long v)
 	return arena_sprintf(a, "%lld", v);
 }
 
-/* The groups this page shows: those the user moderates (the group space's
- * standing, cairn_space_role = 2), after cursor, by id. The EXISTS clauses
- * only narrow the candidates cheaply (groups they were ever assigned to,
- * groups of series they direct, all for an admin); the rule itself is
- * cairn_space_role's. */
+/* The groups this page shows: those the user moderates, after cursor, by
+ * id. cairn_moderated_groups (sql/021) is the rule cairn_space_role's
+ * group branch asks too, as one set-based statement for the page. */
 static PGresult *groups_query(PGconn *db, arena *a, int64_t user_id, long long after)
 {
 	return db_q(db,
 		"SELECT g.id, g.name, g.track, s.id AS space_id, se.title AS series"
-		" FROM groups g JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id"
+		" FROM cairn_moderated_groups($1) m JOIN groups g ON g.id = m.group_id"
+		" JOIN spaces s ON s.group_id = g.id JOIN series se ON se.id = g.series_id"
 		" WHERE g.id > $2::bigint"
-		" AND (EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = g.id"
-		"              AND gf.user_id = $1)"
-		"   OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.is_admin)"
-		"   OR g.series_id IN (SELECT c.series_id FROM enrollments e"
-		"        JOIN offerings o ON o.id = e.offering_id JOIN courses c ON c.id = o.course_id"
-		"        WHERE e.user_id = $1 AND e.role = 'director' AND e.state = 'confirmed'))"
-		" AND cairn_space_role($1, s.id) >= 2"
 		" ORDER BY g.id LIMIT " "41",
 		num(a, user_id), num(a, after));
 }
