@@ -103,28 +103,41 @@ static bool members_into(PGconn *db, arena *a, const char *ids, const char *zone
 static bool figures_into(PGconn *db, arena *a, const char *ids, const char *zone,
                          const char *now, tv *groups)
 {
+	/* One statement for the page: the offerings the groups' members are
+	 * confirmed in, each group's latest ended session of those (for its
+	 * track), and the open flags and waiting posts, counted from their
+	 * partial indexes (flags_open, posts_held: few rows, whatever the size
+	 * of the spaces). */
 	PGresult *r = db_q(db,
-		"SELECT g.id, ls.title AS last_session,"
+		"WITH g AS (SELECT g.id, g.series_id, g.track, s.id AS space_id FROM groups g"
+		"  JOIN spaces s ON s.group_id = g.id WHERE g.id = ANY($1::bigint[])),"
+		" go AS (SELECT DISTINCT m.group_id, e.offering_id FROM group_members m"
+		"  JOIN enrollments e ON e.user_id = m.user_id AND e.role = 'learner'"
+		"  AND e.state = 'confirmed'"
+		"  WHERE m.group_id = ANY($1::bigint[]) AND m.left_at IS NULL),"
+		" ls AS (SELECT DISTINCT ON (g.id) g.id, coalesce(b.title, ai.title) AS title,"
+		"  ai.ends_at FROM g JOIN go ON go.group_id = g.id"
+		"  JOIN offerings o ON o.id = go.offering_id"
+		"  JOIN courses c ON c.id = o.course_id AND c.series_id = g.series_id"
+		"  JOIN agenda_items ai ON ai.offering_id = o.id"
+		"  LEFT JOIN agenda_breakouts b ON b.agenda_item_id = ai.id AND b.track = g.track"
+		"  WHERE ai.ends_at <= to_timestamp($3) AND ai.kind NOT IN ('break', 'lunch')"
+		"  AND (NOT ai.tracks OR b.title IS NOT NULL)"
+		"  ORDER BY g.id, ai.ends_at DESC),"
+		" fl AS (SELECT t.space_id, count(*) AS n FROM flags f"
+		"  JOIN posts p ON p.id = f.post_id JOIN threads t ON t.id = p.thread_id"
+		"  WHERE f.resolved_at IS NULL AND t.space_id IN (SELECT space_id FROM g)"
+		"  GROUP BY t.space_id),"
+		" he AS (SELECT t.space_id, count(*) AS n FROM posts p"
+		"  JOIN threads t ON t.id = p.thread_id"
+		"  WHERE p.held AND NOT p.hidden AND t.space_id IN (SELECT space_id FROM g)"
+		"  GROUP BY t.space_id)"
+		" SELECT g.id, coalesce(ls.title, '') AS last_session,"
 		" " ZONE_SQL("ls.ends_at", "$2") " AS last_session_at,"
 		" coalesce(floor(extract(epoch FROM ls.ends_at))::bigint, 0) AS last_session_s,"
-		" (SELECT count(*) FROM flags f JOIN posts p ON p.id = f.post_id"
-		"   JOIN threads t ON t.id = p.thread_id"
-		"   WHERE t.space_id = s.id AND f.resolved_at IS NULL) AS open_flags,"
-		" (SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id"
-		"   WHERE t.space_id = s.id AND p.held AND NOT p.hidden) AS held"
-		" FROM groups g JOIN spaces s ON s.group_id = g.id"
-		" LEFT JOIN LATERAL (SELECT coalesce(b.title, ai.title) AS title, ai.ends_at"
-		"   FROM agenda_items ai JOIN offerings o ON o.id = ai.offering_id"
-		"   JOIN courses c ON c.id = o.course_id"
-		"   LEFT JOIN agenda_breakouts b ON b.agenda_item_id = ai.id AND b.track = g.track"
-		"   WHERE c.series_id = g.series_id AND ai.ends_at <= to_timestamp($3)"
-		"   AND ai.kind NOT IN ('break', 'lunch') AND (NOT ai.tracks OR b.title IS NOT NULL)"
-		"   AND EXISTS (SELECT 1 FROM group_members m JOIN enrollments e"
-		"     ON e.user_id = m.user_id AND e.offering_id = o.id"
-		"     WHERE m.group_id = g.id AND m.left_at IS NULL"
-		"     AND e.role = 'learner' AND e.state = 'confirmed')"
-		"   ORDER BY ai.ends_at DESC LIMIT 1) ls ON true"
-		" WHERE g.id = ANY($1::bigint[])",
+		" coalesce(fl.n, 0) AS open_flags, coalesce(he.n, 0) AS held"
+		" FROM g LEFT JOIN ls ON ls.id = g.id LEFT JOIN fl ON fl.space_id = g.space_id"
+		" LEFT JOIN he ON he.space_id = g.space_id",
 		ids, zone, now);
 	if (!r)
 		return false;

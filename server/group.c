@@ -230,26 +230,36 @@ bool group_upcoming(PGconn *db, arena *a, const char *group_ids, const char *now
 {
 	char limit[16];
 	snprintf(limit, sizeof limit, "%d", per_group);
+	/* Set-based for a page of groups: the offerings their members are
+	 * confirmed in (each offering's "has not ended" asked once, not once
+	 * per agenda item and group), their small-group and reflection items
+	 * still to end, and the first per_group of each group's. */
 	PGresult *r = db_q(db,
-		"SELECT g.id AS group_id, x.* FROM groups g CROSS JOIN LATERAL ("
-		" SELECT coalesce(b.title, a.title) AS title, a.kind, a.day_number, c.title AS course,"
-		"  o.slug, o.time_zone, o.time_zone = $3 AS same_zone,"
-		"  a.starts_at <= to_timestamp($2) AS now, a.starts_at AS at,"
-		"  " ZONE_SQL("a.starts_at", "o.time_zone") " AS starts,"
-		"  " ZONE_SQL("a.ends_at", "o.time_zone") " AS ends,"
-		"  " ZONE_SQL("a.starts_at", "$3") " AS my_starts,"
-		"  " ZONE_SQL("a.ends_at", "$3") " AS my_ends"
-		"  FROM agenda_items a JOIN offerings o ON o.id = a.offering_id"
-		"  JOIN courses c ON c.id = o.course_id"
+		"WITH go AS (SELECT DISTINCT m.group_id, e.offering_id FROM group_members m"
+		"  JOIN enrollments e ON e.user_id = m.user_id AND e.role = 'learner'"
+		"  AND e.state = 'confirmed'"
+		"  WHERE m.group_id = ANY($1::bigint[]) AND m.left_at IS NULL),"
+		" op AS (SELECT o.id, o.slug, o.time_zone, c.title AS course, c.series_id"
+		"  FROM offerings o JOIN courses c ON c.id = o.course_id"
+		"  WHERE o.id IN (SELECT offering_id FROM go)"
+		"  AND cairn_offering_open(o.ends_on, o.time_zone)),"
+		" x AS (SELECT g.id AS group_id, coalesce(b.title, a.title) AS title, a.kind,"
+		"  a.day_number, op.course, op.slug, op.time_zone, a.starts_at, a.ends_at,"
+		"  row_number() OVER (PARTITION BY g.id ORDER BY a.starts_at, a.id) AS k"
+		"  FROM groups g JOIN go ON go.group_id = g.id"
+		"  JOIN op ON op.id = go.offering_id AND op.series_id = g.series_id"
+		"  JOIN agenda_items a ON a.offering_id = op.id"
 		"  LEFT JOIN agenda_breakouts b ON b.agenda_item_id = a.id AND b.track = g.track"
-		"  WHERE c.series_id = g.series_id AND a.kind IN ('small_group', 'reflection')"
-		"  AND a.ends_at > to_timestamp($2) AND (NOT a.tracks OR b.title IS NOT NULL)"
-		"  AND cairn_offering_open(o.ends_on, o.time_zone)"
-		"  AND EXISTS (SELECT 1 FROM group_members m JOIN enrollments e ON e.user_id = m.user_id"
-		"    WHERE m.group_id = g.id AND m.left_at IS NULL AND e.offering_id = o.id"
-		"    AND e.role = 'learner' AND e.state = 'confirmed')"
-		"  ORDER BY a.starts_at, a.id LIMIT $4::int) x"
-		" WHERE g.id = ANY($1::bigint[]) ORDER BY g.id, x.at, x.title",
+		"  WHERE g.id = ANY($1::bigint[]) AND a.kind IN ('small_group', 'reflection')"
+		"  AND a.ends_at > to_timestamp($2) AND (NOT a.tracks OR b.title IS NOT NULL))"
+		" SELECT x.group_id, x.title, x.kind, x.day_number, x.course, x.slug, x.time_zone,"
+		"  x.time_zone = $3 AS same_zone, x.starts_at <= to_timestamp($2) AS now,"
+		"  x.starts_at AS at,"
+		"  " ZONE_SQL("x.starts_at", "x.time_zone") " AS starts,"
+		"  " ZONE_SQL("x.ends_at", "x.time_zone") " AS ends,"
+		"  " ZONE_SQL("x.starts_at", "$3") " AS my_starts,"
+		"  " ZONE_SQL("x.ends_at", "$3") " AS my_ends"
+		" FROM x WHERE x.k <= $4::int ORDER BY x.group_id, x.starts_at, x.title",
 		group_ids, now, reader_zone, limit);
 	if (!r)
 		return false;
