@@ -20,7 +20,9 @@ INSERT INTO offerings (course_id, slug, starts_on, ends_on, time_zone, format,
 SELECT c.id, 'third-course-upcoming', u.starts_on, u.starts_on + 2, 'America/New_York',
        'live_online',
        -- Closed from the start: its places are the returning cohort's.
-       (current_date + time '00:00') AT TIME ZONE 'America/New_York',
+       -- (The start of today in New York: the server's current_date is
+       -- already tomorrow there in the evening, which left it open.)
+       date_trunc('day', now() AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York',
        NULL, 1000, 4, 6,
        'A demo run of the series'' third course, which the course page announces without '
        'dates or contents: it exists so that the May 2026 Core Practice cohort has a next '
