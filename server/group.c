@@ -192,18 +192,21 @@ static bool facilitators_view(PGconn *db, arena *a, const char *gid, tv *v)
 	return true;
 }
 
-/* The latest threads of the group's space, with my unread counts. */
+/* The group's space's threads as its thread list begins (pinned first, then
+ * by latest activity: the threads_list index's order), with my unread
+ * counts. */
 static bool threads_view(PGconn *db, arena *a, const char *space_id, const user *u, bool mod,
                          tv *v)
 {
 	PGresult *r = db_q(db,
-		"SELECT t.id, t.title, t.pinned, t.last_number - coalesce(rd.last_number, 0) AS unread,"
+		"SELECT t.id, t.title, t.pinned, t.locked,"
+		" t.last_number - coalesce(rd.last_number, 0) AS unread,"
 		" lp.display_name AS last_poster, " ZONE_SQL("t.last_post_at", "$3") " AS last_at"
 		" FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $2"
 		" WHERE t.space_id = $1 AND (NOT t.hidden OR $4)"
 		" AND (t.last_number > 0 OR t.author_id = $2 OR $4)"
-		" ORDER BY t.last_post_at DESC, t.id DESC LIMIT " "5",
+		" ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT " "5",
 		space_id, num(a, u->id), u->time_zone, mod ? "true" : "false");
 	if (!r)
 		return false;
@@ -213,6 +216,7 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
 		tv_set_str(t, "id", arena_strdup(a, db_col(r, i, "id")));
 		tv_set_str(t, "title", arena_strdup(a, db_col(r, i, "title")));
 		tv_set_bool(t, "pinned", db_col(r, i, "pinned")[0] == 't');
+		tv_set_bool(t, "locked", db_col(r, i, "locked")[0] == 't');
 		int unread = atoi(db_col(r, i, "unread"));
 		tv_set_int(t, "unread", unread);
 		tv_set_bool(t, "has_unread", unread > 0);

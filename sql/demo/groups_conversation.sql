@@ -140,7 +140,7 @@ $b$Honest question after today. I carry eighteen to twenty patients on a hospita
 ('ag2-time', 'Adult group 2', 'cho', timestamptz '2026-05-14 19:02 America/Denver', NULL,
 $b$I do not always. What helps: I decide in the morning which *one* patient gets the long conversation today, and I tell the team, so it is protected time rather than stolen time.$b$),
 
-('ag2-time', 'Adult group 2', 'bell', timestamptz '2026-05-14 19:40 America/Chicago', NULL,
+('ag2-time', 'Adult group 2', 'bell', timestamptz '2026-05-14 20:30 America/Chicago', NULL,
 $b$Fair. Though in my hospital we could save an hour a day if the social workers stopped calling a family meeting every time someone mentions hospice. Half of those meetings are social work filling their own calendars.$b$),
 
 ('ag2-time', 'Adult group 2', 'kim', timestamptz '2026-05-14 21:20 America/Los_Angeles', NULL,

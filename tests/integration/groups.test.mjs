@@ -191,6 +191,23 @@ test('a member sees the group page: members, facilitators, conversations, and th
   assert.match(meet, /Reflection, Core Practice of Palliative Care day 1/);
 });
 
+test('the group page lists its threads as the thread list does: pinned first, with their tags', async () => {
+  const older = await startThread(P.chaplain.jar, G.g1.space, `Our agreements ${uniq()}`, 'What we agreed at Start-Up.');
+  const newer = await startThread(P.member.jar, G.g1.space, `Newest question ${uniq()}`, 'A question for the group.');
+  await sql('UPDATE threads SET pinned = true, locked = true WHERE id = $1', [older]);
+  try {
+    const r = await get(`/groups/${G.g1.id}`, { jar: P.member.jar });
+    assert.equal(r.status, 200);
+    const first = r.body.indexOf(`href="/t/${older}`), second = r.body.indexOf(`href="/t/${newer}`);
+    assert.ok(first > 0 && second > 0, 'both threads are listed');
+    assert.ok(first < second, 'the pinned thread comes before newer activity');
+    const item = /<li class="thread-item[^>]*>([\s\S]*?)<\/li>/.exec(r.body)[1];
+    assert.match(textOf(item), /^Pinned Locked Our agreements/);
+  } finally {
+    await sql('DELETE FROM threads WHERE id = ANY($1::bigint[])', [`{${older},${newer}}`]);
+  }
+});
+
 test('who may read a group: members, its facilitators, the series\' directors and admins; everyone else 404', async () => {
   assert.deepEqual(await g1Access(P.member.jar), OPEN, 'member');
   assert.deepEqual(await g1Access(P.fac.jar), OPEN, 'facilitator of this group');
