@@ -18,6 +18,7 @@
 #include "cairn/forum.h"
 #include "cairn/accounts.h"
 #include "cairn/authz.h"
+#include "cairn/away.h"
 #include "cairn/clock.h"
 #include "cairn/enroll.h"
 #include "cairn/log.h"
@@ -257,7 +258,8 @@ tv *forum_spaces_view(PGconn *db, arena *a, int64_t user_id, bool with_groups)
 		" SELECT m.id, m.title, m.context, m.kind,"
 		" coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0)) FROM threads t"
 		"   LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
-		"   WHERE t.space_id = m.id AND NOT t.hidden), 0)"
+		"   WHERE t.space_id = m.id AND NOT t.hidden"
+		"   AND NOT " AWAY_SQL("$1", "t.space_id", "t.id") "), 0)"
 		" FROM mine m ORDER BY m.kind = 'series' DESC, m.starts DESC, m.kind, m.id LIMIT 100",
 		num(a, user_id), with_groups ? "true" : "false");
 	if (!r)
@@ -357,7 +359,8 @@ static bool space_restrictions_view(request *req, PGconn *db, const space *s, tv
 #define THREAD_LIST_COLUMNS                                                               \
 	"t.id, t.title, t.pinned, t.locked, t.last_number, lp.display_name,"                  \
 	" " ZONE_SQL("t.last_post_at", "$2") ","                                             \
-	" t.last_number - coalesce(rd.last_number, 0), rd.user_id IS NULL, t.hidden,"         \
+	" CASE WHEN " AWAY_SQL("$3", "t.space_id", "t.id") " THEN 0"                           \
+	" ELSE t.last_number - coalesce(rd.last_number, 0) END, rd.user_id IS NULL, t.hidden,"   \
 	" (extract(epoch FROM t.last_post_at) * 1000000)::bigint"
 
 static void space_page(request *req)
@@ -436,6 +439,10 @@ static void space_page(request *req)
 	PQclear(r);
 	if (!space_restrictions_view(req, db, &s, v))
 		return;
+	if (!away_view(db, a, u->id, u->time_zone, s.id, 0, http_query(req, "away"), v)) {
+		http_db_error(req);
+		return;
+	}
 	http_render(req, 200, "space", s.title, v);
 }
 
@@ -1015,6 +1022,10 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	PQclear(items);
 	if (!thread_restrictions_view(req, db, t, can_reply, page == pages, reply_body, v))
 		return;
+	if (!away_view(db, a, u->id, u->time_zone, t->space.id, t->id, http_query(req, "away"), v)) {
+		http_db_error(req);
+		return;
+	}
 	/* Reading state moves forward only; a page seen again changes nothing.
 	 * Notifications whose posts are now all seen are read too. */
 	/* A moderator's notice about the thread is read once its page is. */

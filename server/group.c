@@ -10,9 +10,11 @@
 #include "cairn/group.h"
 #include "cairn/accounts.h"
 #include "cairn/authz.h"
+#include "cairn/away.h"
 #include "cairn/db.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
+#include "cairn/support.h"
 #include "cairn/zone.h"
 
 #include <stdio.h>
@@ -45,7 +47,8 @@ tv *group_mine_view(PGconn *db, arena *a, int64_t user_id, int limit)
 		" seen AS (SELECT * FROM standing WHERE role >= 1)"
 		" SELECT seen.*, coalesce((SELECT sum(t.last_number - coalesce(rd.last_number, 0))"
 		"   FROM threads t LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $1"
-		"   WHERE t.space_id = seen.space_id AND NOT t.hidden), 0) AS unread"
+		"   WHERE t.space_id = seen.space_id AND NOT t.hidden"
+		"   AND NOT " AWAY_SQL("$1", "t.space_id", "t.id") "), 0) AS unread"
 		" FROM seen ORDER BY mine DESC, series, track, name, id LIMIT $2",
 		num(a, user_id), num(a, limit));
 	if (!r)
@@ -199,8 +202,8 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
                          tv *v)
 {
 	PGresult *r = db_q(db,
-		"SELECT t.id, t.title, t.pinned, t.locked,"
-		" t.last_number - coalesce(rd.last_number, 0) AS unread,"
+		"SELECT t.id, t.title, t.pinned, t.locked, CASE WHEN " AWAY_SQL("$2", "t.space_id", "t.id")
+		" THEN 0 ELSE t.last_number - coalesce(rd.last_number, 0) END AS unread,"
 		" lp.display_name AS last_poster, " ZONE_SQL("t.last_post_at", "$3") " AS last_at"
 		" FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $2"
@@ -384,6 +387,7 @@ static void group_page(request *req)
 	tv_set_str(v, "track", track_label(track));
 	tv_set_str(v, "series", arena_strdup(a, db_col(g, 0, "series")));
 	tv_set_str(v, "space_id", space_id);
+	tv_set_str(v, "support", support_path(a, db_col(g, 0, "series_slug")));
 	PQclear(g);
 	bool mod = caps & SPACE_MODERATE;
 	tv_set_bool(v, "moderator", mod);

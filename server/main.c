@@ -8,6 +8,7 @@
 #include "cairn/accounts.h"
 #include "cairn/assets.h"
 #include "cairn/auth.h"
+#include "cairn/away.h"
 #include "cairn/catalog.h"
 #include "cairn/clock.h"
 #include "cairn/config.h"
@@ -35,6 +36,7 @@
 #include "cairn/restriction.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
+#include "cairn/support.h"
 #include "cairn/session.h"
 #include "cairn/teams.h"
 #include "cairn/testhooks.h"
@@ -88,6 +90,8 @@ static void add_routes(router *r)
 	restriction_routes(r);
 	redaction_routes(r);
 	group_routes(r);
+	away_routes(r);
+	support_routes(r);
 	dashboard_routes(r);
 	notify_routes(r);
 	search_routes(r);

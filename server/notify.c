@@ -3,6 +3,7 @@
  */
 #include "cairn/notify.h"
 #include "cairn/authz.h"
+#include "cairn/away.h"
 #include "cairn/clock.h"
 #include "cairn/outbox.h"
 #include "cairn/session.h"
@@ -141,7 +142,9 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 		" INSERT INTO notifications AS n (user_id, kind, thread_id, post_id, first_number,"
 		"  actor_id, excerpt, created_at)"
 		" SELECT b.user_id, b.kind, t.id, $2, $6, $4, $5, to_timestamp($7) FROM best b, t"
-		" WHERE " SPACE_READABLE_SQL("b.user_id", "t.space_id") " ORDER BY b.user_id"
+		" WHERE " SPACE_READABLE_SQL("b.user_id", "t.space_id")
+		" AND NOT " AWAY_AT_SQL("b.user_id", "t.space_id", "t.id", "to_timestamp($7)")
+		" ORDER BY b.user_id"
 		" ON CONFLICT (user_id, thread_id, (kind = 'mention'))"
 		"  WHERE read_at IS NULL AND kind <> 'moderation'"
 		" DO UPDATE SET count = n.count + 1, post_id = EXCLUDED.post_id,"
@@ -406,7 +409,9 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 		"  SELECT x.space_id FROM notifications n CROSS JOIN LATERAL ("
 		"   SELECT t.space_id FROM threads t, posts p WHERE t.id = n.thread_id"
 		"   AND p.id = n.post_id AND NOT t.hidden"
-		"   AND (NOT p.hidden OR n.kind = 'moderation') OFFSET 0) x"
+		"   AND (NOT p.hidden OR n.kind = 'moderation')"
+		"   AND (n.kind = 'moderation' OR NOT " AWAY_SQL("$1", "t.space_id", "t.id") ")"
+		"   OFFSET 0) x"
 		"  WHERE n.user_id = $1 AND n.read_at IS NULL),"
 		" open AS MATERIALIZED (SELECT d.space_id FROM"
 		"  (SELECT DISTINCT space_id FROM mine OFFSET 0) d"
