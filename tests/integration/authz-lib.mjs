@@ -289,7 +289,7 @@ export async function buildFixture() {
     '-': () => ({}),
     'static-file': () => ({ params: { path: 'cairn.css' } }),
     offering: () => ({ params: { slug: A.slug, id: A.id } }),
-    series: () => ({ params: { id: S } }),
+    series: () => ({ params: { id: S, slug: `az-series-${u}` } }),
     course: () => ({ params: { id: course } }),
     'agenda-item': () => ({ params: { id: item } }),
     invitation: () => ({ query: { token: invitation.token }, form: { token: invitation.token } }),
