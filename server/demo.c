@@ -166,6 +166,15 @@ static bool load_group_conversation(PGconn *db, const char *sql_dir, const char 
 	                  "the small groups' conversation");
 }
 
+/* The series' support page and a learner stepped away from a thread (issue
+ * 12 items 5 and 6): sql/demo/support.sql, on every load (idempotent). */
+static bool load_support(PGconn *db, const char *sql_dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/demo/support.sql", sql_dir);
+	return migrate_run_file(db, path);
+}
+
 /* The small groups (issue 10 item 6): sql/demo/groups.sql gives the May
  * cohort its next course, then the placement code places the May cohort (as
  * of a week before it met) and the next course's learners (as of now), each
@@ -264,7 +273,8 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
 	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out) ||
-	    !load_groups(db, sql_dir, out) || !load_group_conversation(db, sql_dir, origin, out))
+	    !load_groups(db, sql_dir, out) || !load_group_conversation(db, sql_dir, origin, out) ||
+	    !load_support(db, sql_dir))
 		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)

@@ -32,7 +32,7 @@ static const char default_page[] =
 	"- **988 Suicide & Crisis Lifeline** (US): call or text **988**, any time.\n"
 	"- **Physician Support Line**: **1-888-409-0141**, free and confidential, for physicians "
 	"and medical students.\n"
-	"- Your workplace's employee assistance programme, and its chaplains, are there for staff "
+	"- Your workplace's employee assistance program (EAP), and its chaplains, are there for staff "
 	"too.\n";
 
 /* The zone a page is shown in for someone not signed in: the series' live
