@@ -307,8 +307,6 @@ bool away_view(PGconn *db, arena *a, int64_t user_id, const char *zone, int64_t 
 	if (done && !strcmp(done, "back"))
 		notice = thread_id ? "Welcome back. This thread notifies you and counts as unread again."
 		                   : "Welcome back. This space notifies you and counts as unread again.";
-	else if (done && !strcmp(done, "stepped") && list->n > 0)
-		notice = "Done. Take the time you need.";
 	tv_set_str(o, "notice", notice);
 	return true;
 }

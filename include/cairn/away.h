@@ -59,8 +59,8 @@ void away_routes(router *r);
  * space space_id, as user_id sees it in zone: {stepped: [{what, until,
  * back}] (the step-aways in force: the thread's, and the space's), offer
  * (the address of the form to step away from this thread or space, or
- * null when already away from it), notice (after stepping away or coming
- * back: done is the page's ?away= value, or NULL)}. Rendered by
+ * null when already away from it), notice (after coming back: done is
+ * the page's ?away= value, or NULL)}. Rendered by
  * templates/partials/away.html. false after a database error. */
 bool away_view(PGconn *db, arena *a, int64_t user_id, const char *zone, int64_t space_id,
                int64_t thread_id, const char *done, tv *v);

@@ -16,18 +16,18 @@ SELECT se.id, $page$We talk about death and grief for a living, and we are not i
 
 **If you are in danger now, or someone else is: call 911.**
 
-## Today, any hour
+# Today, any hour
 
 - **988 Suicide & Crisis Lifeline** (US): call or text **988**, or chat at [988lifeline.org](https://988lifeline.org). For anyone in distress, not only when suicide is on your mind.
 - **Physician Support Line**: **1-888-409-0141**, weekdays 8 am to 1 am Eastern. Free and confidential, answered by volunteer psychiatrists, for physicians and medical students; no appointment needed.
 
-## Where you work
+# Where you work
 
-- **Your employee assistance program (EAP).** Free, confidential counselling for you and your household, usually a few sessions without a referral. Your EAP does not report to your manager. The number is on your benefits card or your intranet's wellbeing page.
+- **Your employee assistance program (EAP).** Free, confidential counseling for you and your household, usually a few sessions without a referral. Your EAP does not report to your manager. The number is on your benefits card or your intranet's well-being page.
 - **Peer support after an adverse event** ("second victim" or care-for-the-caregiver programs). Many hospitals have trained colleagues who will meet you within a day or two of a bad outcome, a death that went badly, or an error. Ask your unit leader, patient safety office or EAP for the name of yours.
 - **Chaplains are for staff too.** You do not need to be religious. Your hospital's spiritual care team will sit with you after a hard death, lead a short pause at the bedside, or just listen.
 
-## In this course
+# In this course
 
 - Your **small group and its facilitator** are here for the hard stories, and so is the rest of this community. "Pass" is always an answer.
 - You can **step away** from any thread or discussion for a while (the link is under its title): no notifications, no unread counts, until you are ready.

@@ -107,7 +107,7 @@ const awayRows = () => sql(`SELECT coalesce(string_agg(x::text, E'\\n' ORDER BY 
 test('the form offers six lengths, each with its end in the reader\'s zone', async () => {
   const t = await startThread(B.jar, S, `Form ${uniq()}`, 'A thread to step away from.');
   const r = await page(`/t/${t}/away`, A.jar);
-  const choices = [...r.body.matchAll(/<input type="radio" name="days" value="(\d+)"( checked)?> ([^,]+), until <time datetime="([^"]+)">/g)];
+  const choices = [...r.body.matchAll(/<input type="radio" name="days" value="(\d+)"( checked)?> <span>([^,]+), until <time datetime="([^"]+)">/g)];
   assert.deepEqual(choices.map((c) => Number(c[1])), [1, 3, 7, 14, 30, 90]);
   assert.deepEqual(choices.map((c) => c[3]), ['1 day', '3 days', '1 week', '2 weeks', '30 days', '90 days']);
   assert.equal(choices.find((c) => c[2])[1], '7', 'a week is chosen to begin with');
