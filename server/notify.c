@@ -425,14 +425,16 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 }
 
 /* A page of the person's notifications, most recently active first, from
- * the one whose bump is below `before` (0: from the top). */
+ * the one whose bump is below `before` (0: from the top). One of a thread
+ * or space the person has stepped away from is listed, but not as new. */
 static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char *zone, int limit,
                               long long before)
 {
 	PGresult *r = db_q(db,
 		"SELECT n.bump, n.kind, n.count, t.id AS thread_id,"
 		" coalesce(n.first_number, p.number) AS number, t.title, au.display_name AS actor,"
-		" n.excerpt, n.read_at IS NULL AS unread,"
+		" n.excerpt, n.read_at IS NULL AND (n.kind = 'moderation'"
+		"  OR NOT " AWAY_SQL("$1", "t.space_id", "t.id") ") AS unread,"
 		" " ZONE_SQL("n.created_at", "$3") " AS at,"
 		" coalesce(ml.action, '') AS action, coalesce(ml.reason, '') AS reason,"
 		" t.author_id = n.user_id AS own_thread, coalesce(ms.title, '') AS moved_to"

@@ -19,6 +19,7 @@ import { closeConnections, get, post, textOf } from './lib.mjs';
 import { setClock, closeSql, realNow, preSession } from './accounts-lib.mjs';
 import {
   sql, uniq, makePerson, spaceOf, startThread, reply, act, threadList, spaceBadges, headerBadge,
+  notificationsOn,
 } from './forum-lib.mjs';
 import { errorText, page } from './restriction-lib.mjs';
 
@@ -225,6 +226,11 @@ test('stepping away from a space silences all of it and nothing else; coming bac
   assert.equal(await notes(tout), 1, 'the other space still notifies');
   assert.equal(await mail(titleOut), 1);
   assert.equal(await badge(), await expectedBadge([], [S]), 'the header leaves the space out, old notifications included');
+  for (const where of ['/notifications', '/home']) {
+    const listed = notificationsOn((await page(where, A.jar)).body);
+    assert.equal(listed.find((n) => n.thread === tin).unread, false, `${where}: listed, not as new`);
+    assert.equal(listed.find((n) => n.thread === tout).unread, true, `${where}: the other space's is new`);
+  }
   const spaces = spaceBadges((await page('/spaces', A.jar)).body);
   assert.equal(spaces.get(S), 0, 'no unread badge for the space');
   assert.ok(spaces.get(S26) > 0, 'the other space still counts');
