@@ -82,7 +82,7 @@ static bool load_posts(PGconn *db, const char *sql_dir, const char *origin, FILE
 	if (ok)
 		posts = db_q0(db,
 			"SELECT p.thread, u.id AS author_id, extract(epoch FROM p.at)::bigint AS at,"
-			" p.title, p.body,"
+			" p.title, p.body, p.note,"
 			" CASE WHEN p.space = 'series' THEN (SELECT s.id FROM spaces s JOIN series se"
 			"   ON se.id = s.series_id WHERE s.kind = 'series' AND se.slug = 'palliative-care')"
 			" WHEN p.space IN ('cohort', 'announcements') THEN (SELECT s.id FROM spaces s"
@@ -96,7 +96,8 @@ static bool load_posts(PGconn *db, const char *sql_dir, const char *origin, FILE
 	int rows = ok ? PQntuples(posts) : 0;
 	int c_thread = PQfnumber(posts, "thread"), c_author = PQfnumber(posts, "author_id"),
 	    c_at = PQfnumber(posts, "at"), c_title = PQfnumber(posts, "title"),
-	    c_body = PQfnumber(posts, "body"), c_space = PQfnumber(posts, "space_id");
+	    c_body = PQfnumber(posts, "body"), c_space = PQfnumber(posts, "space_id"),
+	    c_note = PQfnumber(posts, "note");
 	for (int i = 0; ok && i < rows; i++) {
 		const char *key = db_val(posts, i, c_thread);
 		bool opening = !PQgetisnull(posts, i, c_title);
@@ -110,6 +111,7 @@ static bool load_posts(PGconn *db, const char *sql_dir, const char *origin, FILE
 			.space_id = atoll(db_val(posts, i, c_space)),
 			.title = opening ? db_val(posts, i, c_title) : NULL,
 			.body = db_val(posts, i, c_body),
+			.content_note = db_val(posts, i, c_note),
 			.at = atoll(db_val(posts, i, c_at)),
 			.origin = origin,
 		};

@@ -21,6 +21,7 @@
 #include "cairn/away.h"
 #include "cairn/clock.h"
 #include "cairn/enroll.h"
+#include "cairn/guard.h"
 #include "cairn/log.h"
 #include "cairn/markdown.h"
 #include "cairn/modlog.h"
@@ -129,6 +130,17 @@ static void set_space(tv *v, arena *a, const space *s)
 	tv_set_str(sv, "context", s->context);
 	tv_set(sv, "offering_slug", *s->offering_slug ? tv_str(a, s->offering_slug) : tv_null(a));
 	tv_set(sv, "group_id", s->group_id ? tv_str(a, num(a, s->group_id)) : tv_null(a));
+}
+
+/* A post's content note for a template: "note" (NULL: none) and "support",
+ * the address of its series' support page (NULL without a note or a
+ * series). The templates fold the text behind the note. */
+static void set_note(tv *p, arena *a, const char *note, const char *series_slug)
+{
+	bool has = note && *note;
+	tv_set_str(p, "note", has ? arena_strdup(a, note) : NULL);
+	tv_set_str(p, "support", has && series_slug && *series_slug
+	                             ? arena_sprintf(a, "/series/%s/support", series_slug) : NULL);
 }
 
 /* ---- Markdown with mentions ---- */
@@ -482,8 +494,8 @@ static void mark_space_read_post(request *req)
 /* The new-thread form; for a muted member, the sentence saying until when
  * instead of it, and what they wrote (if anything) shown back to keep. */
 static void new_thread_view(request *req, PGconn *db, const space *s, int status,
-                            const char *title, const char *body, const char *preview,
-                            const char *error)
+                            const char *title, const char *body, const char *note,
+                            const guard_report *found, const char *preview, const char *error)
 {
 	arena *a = req->a;
 	tv *v = tv_obj(a);
@@ -493,6 +505,9 @@ static void new_thread_view(request *req, PGconn *db, const space *s, int status
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "title", title ? title : "");
 	tv_set_str(v, "body", body ? body : "");
+	tv_set_str(v, "note", note ? note : "");
+	tv_set_int(v, "note_max", GUARD_NOTE_MAX_CHARS);
+	guard_view(v, a, found);
 	tv_set_bool(v, "has_draft", s->muted_until && ((title && *title) || (body && *body)));
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
@@ -520,7 +535,7 @@ static void new_thread_page(request *req)
 	if (!load_space(req, db, id, &s))
 		return;
 	if (s.muted_until) {
-		new_thread_view(req, db, &s, 403, NULL, NULL, NULL, NULL);
+		new_thread_view(req, db, &s, 403, NULL, NULL, NULL, NULL, NULL, NULL);
 		return;
 	}
 	if (!may_start(&s)) {
@@ -528,7 +543,7 @@ static void new_thread_page(request *req)
 		                     "may reply.");
 		return;
 	}
-	new_thread_view(req, db, &s, 200, NULL, NULL, NULL, NULL);
+	new_thread_view(req, db, &s, 200, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* Record a new post (number n) in thread t; mentions and notifications
@@ -540,18 +555,18 @@ static void new_thread_page(request *req)
  * (restriction.c) does all of that, as here, at the post's own time. */
 static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char *origin,
                              long long thread_id, int number, bool held,
-                             const char *title_for_search, const char *src, const rendered *rb,
-                             long long now)
+                             const char *title_for_search, const char *src, const char *note,
+                             const rendered *rb, long long now)
 {
 	PGresult *r = db_query(db,
 		"INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,"
-		" created_at, held) VALUES ($1, CASE WHEN $9 THEN NULL ELSE $2::int END, $3, $4, $5, $6,"
-		" CASE WHEN $9 THEN ''::tsvector ELSE"
+		" created_at, held, content_note) VALUES ($1, CASE WHEN $9 THEN NULL ELSE $2::int END,"
+		" $3, $4, $5, $6, CASE WHEN $9 THEN ''::tsvector ELSE"
 		" setweight(to_tsvector('english', $7), 'A') || to_tsvector('english', $6) END,"
-		" to_timestamp($8), $9) RETURNING id",
-		9, (const char *[]){num(a, thread_id), num(a, number), num(a, author_id), src, rb->md.html,
-		                    rb->text, title_for_search ? title_for_search : "", num(a, now),
-		                    held ? "true" : "false"});
+		" to_timestamp($8), $9, $10) RETURNING id",
+		10, (const char *[]){num(a, thread_id), num(a, number), num(a, author_id), src,
+		                     rb->md.html, rb->text, title_for_search ? title_for_search : "",
+		                     num(a, now), held ? "true" : "false", note ? note : ""});
 	if (!r)
 		return 0;
 	long long post_id = atoll(db_val(r, 0, 0));
@@ -586,7 +601,8 @@ static long long insert_post(PGconn *db, arena *a, int64_t author_id, const char
  * held opening post leaves the thread at last_number 0 until approved. */
 static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t author_id,
                          const char *origin, const char *title, const char *body,
-                         const rendered *rb, bool held, long long now, long long *thread_id)
+                         const char *note, const rendered *rb, bool held, long long now,
+                         long long *thread_id)
 {
 	PGresult *r = db_q(db,
 		"INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id)"
@@ -597,7 +613,8 @@ static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t autho
 	*thread_id = atoll(db_val(r, 0, 0));
 	PQclear(r);
 	/* The author follows their own thread (replies notify them anyway). */
-	return insert_post(db, a, author_id, origin, *thread_id, 1, held, title, body, rb, now) &&
+	return insert_post(db, a, author_id, origin, *thread_id, 1, held, title, body, note, rb,
+	                   now) &&
 	       db_exec(db, "INSERT INTO follows (user_id, thread_id) VALUES ($1, $2)", 2,
 	               (const char *[]){num(a, author_id), num(a, *thread_id)});
 }
@@ -605,7 +622,8 @@ static bool write_thread(PGconn *db, arena *a, long long space_id, int64_t autho
 /* A reply: the next number under a lock on the thread row, inside the
  * caller's transaction. Returns the post's number, 0 on a database error. */
 static int write_reply(PGconn *db, arena *a, long long thread_id, int64_t author_id,
-                       const char *origin, const char *body, const rendered *rb, long long now)
+                       const char *origin, const char *body, const char *note,
+                       const rendered *rb, long long now)
 {
 	PGresult *r = db_q(db, "SELECT last_number FROM threads WHERE id = $1 FOR UPDATE",
 	                   num(a, thread_id));
@@ -615,8 +633,8 @@ static int write_reply(PGconn *db, arena *a, long long thread_id, int64_t author
 	}
 	int number = atoi(db_val(r, 0, 0)) + 1;
 	PQclear(r);
-	return insert_post(db, a, author_id, origin, thread_id, number, false, NULL, body, rb, now)
-	       ? number : 0;
+	return insert_post(db, a, author_id, origin, thread_id, number, false, NULL, body, note, rb,
+	                   now) ? number : 0;
 }
 
 bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
@@ -648,15 +666,16 @@ bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *th
 			return false;
 		}
 		long long id;
-		if (!write_thread(db, a, space_id, in->author_id, in->origin, in->title, in->body, &rb,
-		                  false, in->at, &id))
+		if (!write_thread(db, a, space_id, in->author_id, in->origin, in->title, in->body,
+		                  in->content_note, &rb, false, in->at, &id))
 			return false;
 		*thread_id = id;
 		*number = 1;
 		return true;
 	}
 	*thread_id = in->thread_id;
-	*number = write_reply(db, a, in->thread_id, in->author_id, in->origin, in->body, &rb, in->at);
+	*number = write_reply(db, a, in->thread_id, in->author_id, in->origin, in->body,
+	                      in->content_note, &rb, in->at);
 	return *number != 0;
 }
 
@@ -678,9 +697,10 @@ static void new_thread_post(request *req)
 	if (!load_space(req, db, id, &s))
 		return;
 	const char *title = http_form(req, "title"), *body = http_form(req, "body");
+	const char *raw_note = http_form(req, "note");
 	/* A muted member is told until when, and gets their text back. */
 	if (s.muted_until) {
-		new_thread_view(req, db, &s, 403, title, body, NULL, NULL);
+		new_thread_view(req, db, &s, 403, title, body, raw_note, NULL, NULL, NULL);
 		return;
 	}
 	if (!may_start(&s)) {
@@ -698,26 +718,48 @@ static void new_thread_post(request *req)
 		problem = "Give the thread a title.";
 	if (!problem && (utf8_length(title, tlen) > FORUM_TITLE_MAX_CHARS || strchr(title, '\n')))
 		problem = "Titles are one line of at most 200 characters.";
+	const char *note = "";
+	if (!problem && (problem = guard_note(a, raw_note, &note)) != NULL)
+		problem = arena_sprintf(a, "%s Nothing was posted.", problem);
+	guard_report found;
+	if (!problem && !guard_check(a, (guard_field[]){{"title", title}, {"post", body},
+	                                                {"content note", note}}, 3, &found))
+		problem = "The post is not valid text.";
 	if (problem) {
-		new_thread_view(req, db, &s, 422, title, body, NULL, problem);
+		new_thread_view(req, db, &s, 422, title, body, raw_note, NULL, NULL, problem);
 		return;
 	}
 	if (action && !strcmp(action, "preview")) {
-		new_thread_view(req, db, &s, 200, title, body, rb.md.html, NULL);
+		new_thread_view(req, db, &s, 200, title, body, raw_note, &found, rb.md.html, NULL);
 		return;
 	}
-	long long thread_id = 0;
-	bool held = space_can(&s, SPACE_HELD);
+	/* The guard found something: the form comes back (200: nothing is
+	 * wrong with what was sent, the page asks a question) until the
+	 * writer revises or publishes anyway. */
+	bool guarded = found.n > 0;
+	if (guarded && !guard_confirmed(http_form(req, "privacy"))) {
+		new_thread_view(req, db, &s, 200, title, body, raw_note, &found, NULL, NULL);
+		return;
+	}
+	long long thread_id = 0, now = (long long)clock_now();
+	bool held = space_can(&s, SPACE_HELD) || guarded;
 	bool ok = db_begin(db) &&
-	          write_thread(db, a, s.id, u->id, req->app->cfg->origin, title, body, &rb, held,
-	                       (long long)clock_now(), &thread_id) &&
-	          db_commit(db);
+	          write_thread(db, a, s.id, u->id, req->app->cfg->origin, title, body, note, &rb,
+	                       held, now, &thread_id);
+	if (ok && guarded) {
+		PGresult *r = db_q(db, "SELECT id FROM posts WHERE thread_id = $1", num(a, thread_id));
+		ok = r && PQntuples(r) == 1 &&
+		     guard_hold(db, a, s.id, thread_id, atoll(db_val(r, 0, 0)), u->id, found.codes, now);
+		PQclear(r);
+	}
+	ok = ok && db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
-	http_redirect(req, arena_sprintf(a, "/t/%lld%s", thread_id, held ? "?done=held" : ""));
+	http_redirect(req, arena_sprintf(a, "/t/%lld%s", thread_id,
+	                                 guarded ? "?done=guarded" : held ? "?done=held" : ""));
 }
 
 /* ---- a thread ---- */
@@ -745,6 +787,8 @@ static const char *done_notice(const char *done)
 		{"held", "Your post was saved. A moderator approves new posts in this space: until "
 		         "then only you and the moderators see it."},
 		{"withdrawn", "Your post was deleted before anyone else saw it."},
+		{"guarded", "Your post was saved over the privacy warning: until one of the space's "
+		            "moderators approves it, only you and they see it."},
 	};
 	for (size_t i = 0; done && i < sizeof notices / sizeof notices[0]; i++)
 		if (!strcmp(done, notices[i].done))
@@ -813,11 +857,13 @@ static bool thread_restrictions_view(request *req, PGconn *db, const thread_ref 
 		PGresult *r = db_q(db,
 			"SELECT p.id, p.author_id, au.display_name, au.handle,"
 			" " ZONE_SQL("p.created_at", "$3") " AS at, p.body_html, p.hidden, p.hidden_reason,"
-			" p.edited_at IS NOT NULL AS edited"
+			" p.edited_at IS NOT NULL AS edited, p.content_note, CASE WHEN p.content_note <> ''"
+			" THEN " GUARD_SERIES_SLUG_SQL("$5") " END AS series_slug"
 			" FROM posts p JOIN users au ON au.id = p.author_id"
-			" WHERE p.thread_id = $1 AND p.held AND ($4 OR p.author_id = $2)"
+			" WHERE p.thread_id = $1 AND p.held AND p.number IS NULL AND ($4 OR p.author_id = $2)"
 			" ORDER BY p.created_at, p.id LIMIT 50",
-			num(a, t->id), num(a, u->id), u->time_zone, mod ? "true" : "false");
+			num(a, t->id), num(a, u->id), u->time_zone, mod ? "true" : "false",
+			num(a, t->space.id));
 		if (!r) {
 			http_db_error(req);
 			return false;
@@ -838,6 +884,7 @@ static bool thread_restrictions_view(request *req, PGconn *db, const thread_ref 
 			tv_set_bool(o, "mine", mine);
 			tv_set_bool(o, "can_change", mine && space_can(&t->space, SPACE_POST));
 			tv_set_bool(o, "can_approve", mod);
+			set_note(o, a, db_col(r, i, "content_note"), db_col(r, i, "series_slug"));
 		}
 		PQclear(r);
 	}
@@ -845,9 +892,17 @@ static bool thread_restrictions_view(request *req, PGconn *db, const thread_ref 
 	return true;
 }
 
+/* What the reply box holds when the page comes back: the text, the content
+ * note as typed, and what the privacy guard found (NULL: not checked). */
+typedef struct reply_draft {
+	const char *body, *note;
+	const guard_report *found;
+} reply_draft;
+
 static void thread_view(request *req, PGconn *db, const thread_ref *t, int page, int status,
-                        const char *reply_body, const char *preview, const char *error)
+                        const reply_draft *draft, const char *preview, const char *error)
 {
+	const char *reply_body = draft ? draft->body : NULL;
 	arena *a = req->a;
 	user *u = session_user(req);
 	int pages = t->last_number ? (t->last_number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE
@@ -869,11 +924,13 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		"   JOIN users ru ON ru.id = x.user_id),"
 		" au.profession, EXISTS (SELECT 1 FROM post_revisions pr WHERE pr.post_id = p.id),"
 		" p.hidden_reason, CASE WHEN $6 THEN (SELECT count(*) FROM flags f"
-		"   WHERE f.post_id = p.id AND f.resolved_at IS NULL) ELSE 0 END AS open_flags"
+		"   WHERE f.post_id = p.id AND f.resolved_at IS NULL) ELSE 0 END AS open_flags,"
+		" p.held, p.content_note, CASE WHEN p.content_note <> '' THEN"
+		"   " GUARD_SERIES_SLUG_SQL("$7") " END AS series_slug"
 		" FROM posts p JOIN users au ON au.id = p.author_id"
 		" WHERE p.thread_id = $1 AND p.number BETWEEN $2 AND $3 ORDER BY p.number",
 		num(a, t->id), num(a, first), num(a, last), u->time_zone, num(a, u->id),
-		mod ? "true" : "false");
+		mod ? "true" : "false", num(a, t->space.id));
 	PGresult *rd = r ? db_q(db,
 		"SELECT coalesce((SELECT last_number FROM reads WHERE user_id = $1 AND thread_id = $2), 0),"
 		" " NOTIFY_MODERATION_UNREAD_SQL("$1", "$2"),
@@ -917,6 +974,9 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 	tv_set_bool(v, "can_reply", can_reply);
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "reply_body", reply_body ? reply_body : "");
+	tv_set_str(v, "reply_note", draft && draft->note ? draft->note : "");
+	tv_set_int(v, "note_max", GUARD_NOTE_MAX_CHARS);
+	guard_view(v, a, draft ? draft->found : NULL);
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
 	/* What the action that redirected here did (POST-redirect-GET). */
@@ -958,14 +1018,22 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		shown_last = number;
 		bool mine = atoll(db_val(r, i, 2)) == u->id;
 		bool deleted = db_val(r, i, 7)[0] == 't', hidden = db_val(r, i, 8)[0] == 't';
+		/* A numbered post held again (edited over the privacy warning,
+		 * sql/017) is, like a hidden one, its author's and the moderators'
+		 * until approved. */
+		bool held = db_col(r, i, "held")[0] == 't';
 		/* A post a moderator hid is its author's and the moderators' to
 		 * see, marked with the reason; everyone else sees that a post was
 		 * hidden, not whose (veiled). */
-		bool visible = !deleted && (!hidden || mod || mine);
-		bool veiled = hidden && !deleted && !visible;
+		bool visible = !deleted && (!(hidden || held) || mod || mine);
+		bool veiled = (hidden || held) && !deleted && !visible;
 		tv_set_str(p, "id", num(a, pid));
 		tv_set_int(p, "number", number);
 		tv_set_bool(p, "veiled", veiled);
+		tv_set_bool(p, "veiled_held", veiled && held && !hidden);
+		tv_set_bool(p, "held_shown", held && !hidden && visible);
+		tv_set_bool(p, "can_approve", mod && held && !hidden && !deleted);
+		set_note(p, a, visible ? db_col(r, i, "content_note") : "", db_col(r, i, "series_slug"));
 		tv_set_str(p, "author", veiled ? NULL : arena_strdup(a, db_val(r, i, 3)));
 		tv_set_str(p, "handle", veiled ? NULL : arena_strdup(a, db_val(r, i, 4)));
 		tv_set(p, "when", zone_time(a, db_val(r, i, 5), u->time_zone, u->time_zone, ZONE_FULL));
@@ -979,8 +1047,9 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set(p, "open_flags", mod && open_flags ? tv_count(a, open_flags, "open flag",
 		                                                     "open flags")
 		                                          : tv_null(a));
-		tv_set_bool(p, "can_flag", !mine && visible && !hidden && space_can(&t->space, SPACE_REACT));
-		tv_set_bool(p, "can_hide", mod && visible && !hidden);
+		tv_set_bool(p, "can_flag", !mine && visible && !hidden && !held &&
+		                           space_can(&t->space, SPACE_REACT));
+		tv_set_bool(p, "can_hide", mod && visible && !hidden && !held);
 		tv_set_bool(p, "can_restore", mod && hidden && !deleted);
 		tv_set(p, "html", visible ? tv_str(a, arena_strdup(a, db_val(r, i, 9))) : tv_null(a));
 		long long helpful = atoll(db_val(r, i, 10));
@@ -992,7 +1061,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked &&
 		                           space_can(&t->space, SPACE_POST));
 		tv_set_bool(p, "can_react", !mine && visible);
-		tv_set_bool(p, "can_quote", visible && !hidden && can_reply);
+		tv_set_bool(p, "can_quote", visible && !hidden && !held && can_reply);
 		tv_set_bool(p, "moderate", mod && !deleted);
 		tv_set_str(p, "author_id", arena_strdup(a, db_val(r, i, 2)));
 		tv_set_bool(p, "show_revisions", db_val(r, i, 14)[0] == 't' && (mine || mod));
@@ -1079,7 +1148,8 @@ static void thread_page(request *req)
 	if (http_query(req, "quote") && form_get_int(&req->query, "quote", 1, 1000000, &quote)) {
 		PGresult *r = db_q(db,
 			"SELECT u.handle, p.body_src FROM posts p JOIN users u ON u.id = p.author_id"
-			" WHERE p.thread_id = $1 AND p.number = $2 AND p.deleted_at IS NULL AND NOT p.hidden",
+			" WHERE p.thread_id = $1 AND p.number = $2 AND p.deleted_at IS NULL AND NOT p.hidden"
+			" AND NOT p.held",
 			num(req->a, t.id), num(req->a, quote));
 		if (!r) {
 			http_db_error(req);
@@ -1092,7 +1162,7 @@ static void thread_page(request *req)
 		page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE
 		                     : 1;
 	}
-	thread_view(req, db, &t, (int)page, 200, reply, NULL, NULL);
+	thread_view(req, db, &t, (int)page, 200, &(reply_draft){reply, NULL, NULL}, NULL, NULL);
 }
 
 static void thread_unread_page(request *req)
@@ -1158,15 +1228,16 @@ static void reply_post(request *req)
 		return;
 	}
 	const char *body = http_form(req, "body"), *action = http_form(req, "action");
+	reply_draft d = {body, http_form(req, "note"), NULL};
 	/* Refusals that keep the writer's text: the page shows it back. */
 	if (t.space.muted_until) {
-		thread_view(req, db, &t, last_page, 403, body, NULL,
+		thread_view(req, db, &t, last_page, 403, &d, NULL,
 		            "You are muted in this space, so nothing was posted. Your text is below, "
 		            "to keep.");
 		return;
 	}
 	if (t.last_number == 0) {
-		thread_view(req, db, &t, last_page, 409, body, NULL,
+		thread_view(req, db, &t, last_page, 409, &d, NULL,
 		            "This thread waits for a moderator to approve its first post; replies can "
 		            "follow then. Nothing was posted. Your text is below, to keep.");
 		return;
@@ -1175,12 +1246,27 @@ static void reply_post(request *req)
 	const char *problem = render_body(req, db, t.space.id, body, &rb);
 	if (problem && !*problem)
 		return;
+	const char *note = "";
+	if (!problem && (problem = guard_note(a, d.note, &note)) != NULL)
+		problem = arena_sprintf(a, "%s Nothing was posted.", problem);
+	guard_report found;
+	if (!problem && !guard_check(a, (guard_field[]){{"reply", body}, {"content note", note}}, 2,
+	                             &found))
+		problem = "The post is not valid text.";
 	if (problem) {
-		thread_view(req, db, &t, last_page, 422, body, NULL, problem);
+		thread_view(req, db, &t, last_page, 422, &d, NULL, problem);
 		return;
 	}
+	d.found = &found;
 	if (action && !strcmp(action, "preview")) {
-		thread_view(req, db, &t, last_page, 200, body, rb.md.html, NULL);
+		thread_view(req, db, &t, last_page, 200, &d, rb.md.html, NULL);
+		return;
+	}
+	/* The guard found something: the page comes back with the reply (200,
+	 * as guard.h says) until the writer revises or publishes anyway. */
+	bool guarded = found.n > 0;
+	if (guarded && !guard_confirmed(http_form(req, "privacy"))) {
+		thread_view(req, db, &t, last_page, 200, &d, NULL, NULL);
 		return;
 	}
 	long long now = (long long)clock_now();
@@ -1207,7 +1293,7 @@ static void reply_post(request *req)
 			db_rollback(db);
 			http_add_header(req, "Retry-After", num(a, next - now));
 			const char *when = zone_text(a, at, u->time_zone, u->time_zone, ZONE_FULL);
-			thread_view(req, db, &locked, last_page, 429, body, NULL,
+			thread_view(req, db, &locked, last_page, 429, &d, NULL,
 			            arena_sprintf(a, "This thread is in slow mode: one post every %d %s per "
 			                             "person. You may post again at %s. Nothing was posted; "
 			                             "your text is still in the box.",
@@ -1217,19 +1303,21 @@ static void reply_post(request *req)
 			return;
 		}
 	}
-	bool held = space_can(&locked.space, SPACE_HELD);
+	bool held = space_can(&locked.space, SPACE_HELD) || guarded;
 	int number = locked.last_number + 1;
 	long long post_id = insert_post(db, a, u->id, req->app->cfg->origin, t.id, number, held, NULL,
-	                                body, &rb, now);
-	ok = post_id && db_commit(db);
+	                                body, note, &rb, now);
+	ok = post_id && (!guarded || guard_hold(db, a, locked.space.id, t.id, post_id, u->id,
+	                                         found.codes, now)) &&
+	     db_commit(db);
 	if (!ok) {
 		db_rollback(db);
 		http_db_error(req);
 		return;
 	}
 	if (held) {
-		http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=held#h%lld", t.id, last_page,
-		                                 post_id));
+		http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=%s#h%lld", t.id, last_page,
+		                                 guarded ? "guarded" : "held", post_id));
 		return;
 	}
 	int page = (number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
@@ -1242,7 +1330,7 @@ typedef struct post_ref {
 	long long id, author_id;
 	int number;        /* 0 while held */
 	bool deleted, held;
-	const char *src, *html;
+	const char *src, *html, *note;
 	thread_ref thread;
 } post_ref;
 
@@ -1265,7 +1353,8 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 		return false;
 	}
 	PGresult *r = db_q(db, "SELECT thread_id, author_id, coalesce(number, 0), deleted_at IS NOT NULL,"
-	                       " body_src, hidden, body_html, held FROM posts WHERE id = $1",
+	                       " body_src, hidden, body_html, held, content_note FROM posts"
+	                       " WHERE id = $1",
 	                   num(req->a, id));
 	if (!r) {
 		http_db_error(req);
@@ -1285,6 +1374,7 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 	p->html = arena_strdup(req->a, db_val(r, 0, 6));
 	bool hidden = db_val(r, 0, 5)[0] == 't';
 	p->held = db_val(r, 0, 7)[0] == 't';
+	p->note = arena_strdup(req->a, db_val(r, 0, 8));
 	PQclear(r);
 	if (!load_thread(req, db, thread_id, false, &p->thread))
 		return false;
@@ -1298,7 +1388,8 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 }
 
 static void edit_view(request *req, const post_ref *p, int status, const char *body,
-                      const char *preview, const char *error)
+                      const char *note, const guard_report *found, const char *preview,
+                      const char *error)
 {
 	arena *a = req->a;
 	tv *v = tv_obj(a);
@@ -1310,6 +1401,10 @@ static void edit_view(request *req, const post_ref *p, int status, const char *b
 	tv_set_str(v, "address", post_address(a, p));
 	tv_set_str(v, "csrf", session_csrf(req));
 	tv_set_str(v, "body", body);
+	tv_set_str(v, "note", note ? note : "");
+	tv_set_int(v, "note_max", GUARD_NOTE_MAX_CHARS);
+	tv_set_bool(v, "published", !p->held);
+	guard_view(v, a, found);
 	tv_set_str(v, "preview", preview);
 	tv_set_str(v, "error", error);
 	http_render(req, status, "post_edit", "Edit your post", v);
@@ -1349,7 +1444,7 @@ static void edit_page(request *req)
 	post_ref p;
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
-	edit_view(req, &p, 200, p.src, NULL, NULL);
+	edit_view(req, &p, 200, p.src, p.note, NULL, NULL, NULL);
 }
 
 static void edit_post(request *req)
@@ -1364,48 +1459,76 @@ static void edit_post(request *req)
 	if (!load_post(req, db, &p) || !may_change(req, &p))
 		return;
 	const char *body = http_form(req, "body"), *action = http_form(req, "action");
+	const char *raw_note = http_form(req, "note");
 	rendered rb;
 	const char *problem = render_body(req, db, p.thread.space.id, body, &rb);
 	if (problem && !*problem)
 		return;
+	const char *note = "";
+	if (!problem && (problem = guard_note(a, raw_note, &note)) != NULL)
+		problem = arena_sprintf(a, "%s Nothing was changed.", problem);
+	guard_report found;
+	if (!problem && !guard_check(a, (guard_field[]){{"post", body}, {"content note", note}}, 2,
+	                             &found))
+		problem = "The post is not valid text.";
 	if (problem) {
-		edit_view(req, &p, 422, body ? body : "", NULL, problem);
+		edit_view(req, &p, 422, body ? body : "", raw_note, NULL, NULL, problem);
 		return;
 	}
 	if (action && !strcmp(action, "preview")) {
-		edit_view(req, &p, 200, body, rb.md.html, NULL);
+		edit_view(req, &p, 200, body, raw_note, &found, rb.md.html, NULL);
+		return;
+	}
+	/* As in the other forms: found something, asked first (200). */
+	bool guarded = found.n > 0;
+	if (guarded && !guard_confirmed(http_form(req, "privacy"))) {
+		edit_view(req, &p, 200, body, raw_note, &found, NULL, NULL);
 		return;
 	}
 	long long now = (long long)clock_now();
-	if (strcmp(body, p.src)) {
+	if (strcmp(body, p.src) || strcmp(note, p.note) || guarded) {
 		/* The old version becomes a revision; mentions are recomputed, but
 		 * only people newly mentioned would be notified by a new post, so
-		 * an edit notifies nobody. */
+		 * an edit notifies nobody. An edit published over the privacy
+		 * warning holds the post again (sql/017): it keeps its number, and
+		 * leaves search, the notifications that tell of it and every
+		 * reader's page until a moderator approves the new text. */
 		bool ok = db_begin(db) &&
 			db_exec(db,
-			        "INSERT INTO post_revisions (post_id, body_src, created_at, replaced_at)"
-			        " SELECT id, body_src, coalesce(edited_at, created_at), to_timestamp($2)"
+			        "INSERT INTO post_revisions (post_id, body_src, content_note, created_at,"
+			        " replaced_at) SELECT id, body_src, content_note,"
+			        " coalesce(edited_at, created_at), to_timestamp($2)"
 			        " FROM posts WHERE id = $1",
 			        2, (const char *[]){num(a, p.id), num(a, now)}) &&
 			db_exec(db,
 			        "UPDATE posts SET body_src = $2, body_html = $3, body_text = $4,"
-			        " search = CASE WHEN held THEN ''::tsvector ELSE"
+			        " held = held OR $7, search = CASE WHEN held OR $7 THEN ''::tsvector ELSE"
 			        " setweight(to_tsvector('english', CASE WHEN number = 1 THEN"
 			        " (SELECT title FROM threads WHERE id = thread_id) ELSE '' END), 'A') ||"
-			        " to_tsvector('english', $4) END, edited_at = to_timestamp($5) WHERE id = $1",
-			        5, (const char *[]){num(a, p.id), body, rb.md.html, rb.text, num(a, now)}) &&
+			        " to_tsvector('english', $4) END, edited_at = to_timestamp($5),"
+			        " content_note = $6 WHERE id = $1",
+			        7, (const char *[]){num(a, p.id), body, rb.md.html, rb.text, num(a, now),
+			                            note, guarded ? "true" : "false"}) &&
 			db_exec(db, "DELETE FROM mentions WHERE post_id = $1", 1,
 			        (const char *[]){num(a, p.id)});
 		for (size_t i = 0; ok && i < rb.mentions.n; i++)
 			ok = db_exec(db, "INSERT INTO mentions (post_id, user_id) VALUES ($1, $2)"
 			                 " ON CONFLICT DO NOTHING", 2,
 			             (const char *[]){num(a, p.id), num(a, rb.mentions.ids[i])});
+		ok = ok && (!guarded || guard_hold(db, a, p.thread.space.id, p.thread.id, p.id,
+		                                   p.author_id, found.codes, now));
 		ok = ok && db_commit(db);
 		if (!ok) {
 			db_rollback(db);
 			http_db_error(req);
 			return;
 		}
+	}
+	if (guarded && p.number) {
+		int page = (p.number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
+		http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=guarded#p%d", p.thread.id,
+		                                 page, p.number));
+		return;
 	}
 	http_redirect(req, post_address(a, &p));
 }
@@ -1430,8 +1553,8 @@ static void delete_page(request *req)
 	tv_set_str(v, "thread_title", p.thread.title);
 	tv_set_int(v, "number", p.number);
 	tv_set_str(v, "address", post_address(a, &p));
-	tv_set_bool(v, "held", p.held);
-	tv_set_bool(v, "opening", p.held && p.thread.last_number == 0);
+	tv_set_bool(v, "held", p.held && !p.number);
+	tv_set_bool(v, "opening", p.held && !p.number && p.thread.last_number == 0);
 	tv_set_str(v, "html", p.html);
 	tv_set_str(v, "csrf", session_csrf(req));
 	req->no_store = true;
@@ -1457,10 +1580,10 @@ static void delete_post(request *req)
 	/* A held post has no number, and nobody but its author and the
 	 * moderators saw it: it goes whole (its revisions and mentions with
 	 * it), and so does its thread when it was the waiting opening post. */
-	if (p.held) {
+	if (p.held && !p.number) {
 		bool whole_thread = p.thread.last_number == 0;
 		bool ok = db_begin(db) &&
-			db_exec(db, "DELETE FROM posts WHERE id = $1 AND held", 1,
+			db_exec(db, "DELETE FROM posts WHERE id = $1 AND held AND number IS NULL", 1,
 			        (const char *[]){num(a, p.id)}) &&
 			(!whole_thread ||
 			 db_exec(db, "DELETE FROM threads WHERE id = $1 AND last_number = 0", 1,

@@ -713,6 +713,7 @@ static const char *action_words(const char *action)
 		{"slow_mode_off", "turned slow mode off in"},
 		{"revision_purged", "purged an earlier version of"},
 		{"post_redacted", "redacted"},
+		{"post_held", "held for approval"},
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (!strcmp(words[i].action, action))

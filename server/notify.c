@@ -82,7 +82,7 @@ static outbox_message message_of(arena *a, const PGresult *r, int first, int n, 
 	int c_email = PQfnumber(r, "email"), c_kind = PQfnumber(r, "kind");
 	int c_count = PQfnumber(r, "count"), c_first = PQfnumber(r, "first_number");
 	int c_actor = PQfnumber(r, "actor"), c_excerpt = PQfnumber(r, "excerpt");
-	int c_title = PQfnumber(r, "title");
+	int c_title = PQfnumber(r, "title"), c_note = PQfnumber(r, "content_note");
 	const char *title = db_val(r, first, c_title);
 	buf body;
 	buf_init(&body, a, 0);
@@ -97,7 +97,13 @@ static outbox_message message_of(arena *a, const PGresult *r, int first, int n, 
 		const char *from = !h.by ? "" : count == 1 ? ", from " : ", the latest from ";
 		buf_appendf(&body, "%s%s%s%s:\n\n", i > first ? "\n" : "", line, from,
 		            h.by ? h.by : "");
-		if (*excerpt)
+		/* A message cannot fold: behind a content note, the excerpt is
+		 * left out and the reader opens the thread when ready. */
+		const char *note = c_note >= 0 ? db_val(r, i, c_note) : "";
+		if (*excerpt && *note)
+			buf_appendf(&body, "Content note: %s\n\nThe post is not quoted here: open the "
+			                   "thread when you are ready to read it.\n\n", note);
+		else if (*excerpt)
 			buf_appendf(&body, "%s\n\n", excerpt);
 		buf_appendf(&body, "%s: %s/t/%lld/p/%s\n", count == 1 ? "Read it" : "Read them",
 		            origin, (long long)thread_id, db_val(r, i, c_first));
@@ -173,7 +179,7 @@ bool notify_post(PGconn *db, arena *a, int64_t thread_id, int64_t post_id, int p
 	PGresult *st = db_q(db,
 		"SELECT n.user_id, u.email, n.kind, n.count,"
 		" coalesce(n.first_number, p.number) AS first_number, au.display_name AS actor,"
-		" n.excerpt, t.title"
+		" n.excerpt, t.title, p.content_note"
 		" FROM notifications n JOIN users u ON u.id = n.user_id"
 		" JOIN users au ON au.id = n.actor_id JOIN posts p ON p.id = n.post_id"
 		" JOIN threads t ON t.id = n.thread_id"
@@ -409,7 +415,7 @@ int notify_unread_count(PGconn *db, int64_t user_id)
 		"  SELECT x.space_id FROM notifications n CROSS JOIN LATERAL ("
 		"   SELECT t.space_id FROM threads t, posts p WHERE t.id = n.thread_id"
 		"   AND p.id = n.post_id AND NOT t.hidden"
-		"   AND (NOT p.hidden OR n.kind = 'moderation')"
+		"   AND (NOT (p.hidden OR p.held) OR n.kind = 'moderation')"
 		"   AND (n.kind = 'moderation' OR NOT " AWAY_SQL("$1", "t.space_id", "t.id") ")"
 		"   OFFSET 0) x"
 		"  WHERE n.user_id = $1 AND n.read_at IS NULL),"
@@ -437,14 +443,15 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		"  OR NOT " AWAY_SQL("$1", "t.space_id", "t.id") ") AS unread,"
 		" " ZONE_SQL("n.created_at", "$3") " AS at,"
 		" coalesce(ml.action, '') AS action, coalesce(ml.reason, '') AS reason,"
-		" t.author_id = n.user_id AS own_thread, coalesce(ms.title, '') AS moved_to"
+		" t.author_id = n.user_id AS own_thread, coalesce(ms.title, '') AS moved_to,"
+		" p.content_note"
 		" FROM notifications n JOIN threads t ON t.id = n.thread_id"
 		" JOIN posts p ON p.id = n.post_id JOIN users au ON au.id = n.actor_id"
 		" LEFT JOIN moderation_log ml ON ml.id = n.modlog_id"
 		" LEFT JOIN spaces ms ON ms.id = (ml.detail->>'to')::bigint"
 		" WHERE n.user_id = $1 AND ($4::bigint = 0 OR n.bump < $4::bigint)"
 		" AND " SPACE_READABLE_SQL("$1", "t.space_id") " AND NOT t.hidden"
-		" AND (NOT p.hidden OR n.kind = 'moderation')"
+		" AND (NOT (p.hidden OR p.held) OR n.kind = 'moderation')"
 		" ORDER BY n.bump DESC LIMIT $2",
 		num(a, user_id), num(a, limit), zone, num(a, before));
 	if (!r)
@@ -475,6 +482,11 @@ static tv *notifications_list(PGconn *db, arena *a, int64_t user_id, const char 
 		tv_set_str(o, "number", arena_strdup(a, db_val(r, i, c_number)));
 		tv_set_str(o, "title", arena_strdup(a, db_val(r, i, c_title)));
 		tv_set_str(o, "excerpt", *excerpt ? arena_strdup(a, excerpt) : NULL);
+		/* The newest post's content note folds its excerpt (guard.h); a
+		 * moderation notice's line is Cairn's words, never folded. */
+		const char *note = db_col(r, i, "content_note");
+		tv_set_str(o, "note", *excerpt && *note && strcmp(db_val(r, i, c_kind), "moderation")
+		                          ? arena_strdup(a, note) : NULL);
 		tv_set(o, "when", zone_time(a, db_val(r, i, c_at), zone, zone, ZONE_SHORT));
 		tv_set_bool(o, "unread", db_val(r, i, c_unread)[0] == 't');
 	}

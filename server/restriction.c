@@ -10,6 +10,7 @@
 #include "cairn/restriction.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/flag.h"
 #include "cairn/markdown.h"
 #include "cairn/modlog.h"
 #include "cairn/notify.h"
@@ -505,6 +506,7 @@ static void held_page(request *req)
 
 typedef struct held_ref {
 	long long id, thread_id, author_id;
+	int number;        /* 0: a new post; else a post held again after an edit (sql/017) */
 	bool held, rejected, deleted;
 	const char *thread_title, *html, *author_name, *author_email;
 	int thread_last;
@@ -522,6 +524,7 @@ static bool held_from_path(request *req, PGconn *db, held_ref *h)
 	}
 	PGresult *r = db_q(db,
 		"SELECT p.thread_id, p.author_id, p.held, p.hidden, p.deleted_at IS NOT NULL AS deleted,"
+		" coalesce(p.number, 0) AS number,"
 		" t.space_id, t.title, t.last_number, t.hidden AS thread_hidden, p.body_html,"
 		" au.display_name, au.email"
 		" FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users au ON au.id = p.author_id"
@@ -541,6 +544,7 @@ static bool held_from_path(request *req, PGconn *db, held_ref *h)
 		.thread_id = atoll(db_col(r, 0, "thread_id")),
 		.author_id = atoll(db_col(r, 0, "author_id")),
 		.held = db_col(r, 0, "held")[0] == 't',
+		.number = atoi(db_col(r, 0, "number")),
 		.rejected = db_col(r, 0, "hidden")[0] == 't',
 		.deleted = db_col(r, 0, "deleted")[0] == 't',
 		.thread_title = arena_strdup(a, db_col(r, 0, "title")),
@@ -586,6 +590,52 @@ static const char *back_to(request *req, const held_ref *h, const char *done, in
 	return arena_sprintf(req->a, "/t/%lld", h->thread_id);
 }
 
+/* Approve a post held again after an edit over the privacy warning
+ * (sql/017): it keeps its number and its place, enters search again, and
+ * notifies nobody (an edit never does: forum.c). The guard's open flag is
+ * closed as approved. */
+static void approve_again(request *req, PGconn *db, const held_ref *h)
+{
+	arena *a = req->a;
+	user *u = session_user(req);
+	long long now = (long long)clock_now();
+	modlog_entry e = {.actor_id = u->id, .space_id = h->space.id, .action = "post_approved",
+	                  .thread_id = h->thread_id, .post_id = h->id, .subject_id = h->author_id};
+	const char *origin = req->app->cfg->origin;
+	PGresult *r = NULL;
+	bool ok = db_begin(db) &&
+		(r = db_q(db,
+		          "UPDATE posts p SET held = false, hidden = false, hidden_reason = '',"
+		          " search = setweight(to_tsvector('english', CASE WHEN p.number = 1 THEN"
+		          " t.title ELSE '' END), 'A') || to_tsvector('english', p.body_text)"
+		          " FROM threads t WHERE p.id = $1 AND p.held AND p.number IS NOT NULL"
+		          " AND p.deleted_at IS NULL AND t.id = p.thread_id RETURNING p.number",
+		          num(a, h->id))) != NULL;
+	bool changed = ok && PQntuples(r) == 1;
+	PQclear(r);
+	if (ok && !changed) {
+		db_rollback(db);
+		http_error(req, 409, "This post is not waiting for approval. Nothing was changed.");
+		return;
+	}
+	ok = ok && modlog_append(db, &e) &&
+		flag_resolve_post(db, a, h->id, u->id, "approved", now, NULL) &&
+		outbox_put(db, a, h->author_email, "post-approved",
+		           arena_sprintf(a, "Your post in “%s” was approved", h->thread_title),
+		           arena_sprintf(a, "A moderator of %s approved your edited post in “%s”: "
+		                            "everyone in the space can read it again.\n\n%s/t/%lld/p/%d\n",
+		                         h->space.title, h->thread_title, origin, h->thread_id,
+		                         h->number),
+		           now) &&
+		db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		http_db_error(req);
+		return;
+	}
+	http_redirect(req, back_to(req, h, "approved", h->number));
+}
+
 static void approve_post(request *req)
 {
 	user *u = authz_require_user(req);
@@ -600,6 +650,10 @@ static void approve_post(request *req)
 		return;
 	if (!h.held || h.deleted) {
 		http_error(req, 409, "This post is not waiting for approval. Nothing was changed.");
+		return;
+	}
+	if (h.number) {
+		approve_again(req, db, &h);
 		return;
 	}
 	/* The thread's row is locked first, as a reply's is (forum.c): the
@@ -659,6 +713,7 @@ static void approve_post(request *req)
 		notify_post(db, a, h.thread_id, h.id, number, h.author_id, mentioned, nm, excerpt, origin,
 		            at) &&
 		modlog_append(db, &e) &&
+		flag_resolve_post(db, a, h.id, u->id, "approved", (long long)clock_now(), NULL) &&
 		outbox_put(db, a, h.author_email, "post-approved",
 		           arena_sprintf(a, "Your post in “%s” was approved", h.thread_title),
 		           arena_sprintf(a, "A moderator of %s approved your post in “%s”: everyone in "
@@ -759,6 +814,7 @@ static void reject_post(request *req)
 		return;
 	}
 	ok = ok && modlog_append(db, &e) &&
+		flag_resolve_post(db, a, h.id, u->id, "hidden", (long long)clock_now(), NULL) &&
 		outbox_put(db, a, h.author_email, "post-rejected",
 		           arena_sprintf(a, "Your post in “%s” was not approved", h.thread_title),
 		           arena_sprintf(a, "A moderator of %s did not approve your post in “%s”.\n\n"

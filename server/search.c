@@ -122,7 +122,7 @@ static const char search_sql[] =
 	" au.handle, " ZONE_SQL("p.created_at", "$6") " AS day,"
 	" ts_headline('english', p.body_text, $1::tsquery, 'StartSel=' || chr(57344) ||"
 	"   ', StopSel=' || chr(57345) || ', MaxWords=35, MinWords=12, MaxFragments=2,"
-	"   FragmentDelimiter=\" … \"') AS snippet"
+	"   FragmentDelimiter=\" … \"') AS snippet, p.content_note"
 	" FROM cand JOIN posts p ON p.id = cand.id JOIN threads t ON t.id = p.thread_id"
 	" JOIN spaces s ON s.id = t.space_id JOIN users au ON au.id = p.author_id"
 	" ORDER BY ts_rank_cd(cand.search, $1::tsquery) DESC, p.id DESC LIMIT " SEARCH_RESULTS;
@@ -319,6 +319,9 @@ static void search_page(request *req)
 			tv_set(o, "when", zone_time(a, db_val(r, i, c_day), u->time_zone, u->time_zone,
 			                            ZONE_DATE));
 			tv_set(o, "snippet", tv_str(a, search_snippet_html(a, db_val(r, i, c_snippet))));
+			/* The snippet is folded behind the post's content note (guard.h). */
+			const char *note = db_col(r, i, "content_note");
+			tv_set_str(o, "note", *note ? arena_strdup(a, note) : NULL);
 		}
 		PQclear(r);
 	}

@@ -38,6 +38,7 @@ typedef struct forum_post_in {
 	int64_t thread_id;  /* the thread replied to; 0 starts a thread in space_id */
 	const char *title;  /* a new thread's title */
 	const char *body;   /* Markdown */
+	const char *content_note; /* NULL or "": none; else 1-100 characters (guard.h) */
 	long long at;       /* when, in Unix seconds */
 	const char *origin; /* the site's URL, for links in notification messages */
 } forum_post_in;

@@ -19,7 +19,8 @@ CREATE TEMP TABLE demo_posts (
     handle  text NOT NULL,
     at      timestamptz NOT NULL,
     title   text,                  -- the opening post only
-    body    text NOT NULL
+    body    text NOT NULL,
+    note    text NOT NULL DEFAULT ''   -- a content note (sql/017), '' for none
 ) ON COMMIT DROP;
 
 INSERT INTO demo_posts (thread, space, handle, at, title, body) VALUES

@@ -22,7 +22,8 @@ CREATE TEMP TABLE demo_posts (
     handle  text NOT NULL,
     at      timestamptz NOT NULL,
     title   text,
-    body    text NOT NULL
+    body    text NOT NULL,
+    note    text NOT NULL DEFAULT ''   -- a content note (sql/017), '' for none
 ) ON COMMIT DROP;
 
 INSERT INTO demo_posts (thread, space, handle, at, title, body) VALUES
@@ -193,6 +194,10 @@ What have you seen work with children of different ages?$b$),
 
 ('pg1-siblings', 'Pediatric group 1', 'mensah', now() - interval '2 days 19 hours', NULL,
 $b$Honest, simple words for the youngest ones ("his body stopped working, and it will not start again"), and a promise that it is not their fault, said more than once. For teenagers, asking them what they already know, exactly as we practised with adults. They usually know more than we think.$b$);
+
+-- Gabriela's story is told behind a content note: her colleagues open it
+-- when they are ready (issue 12 item 4).
+UPDATE demo_posts SET note = 'death of a child' WHERE thread = 'pg1-child' AND title IS NOT NULL;
 
 CREATE TEMP TABLE demo_threads (
     key text PRIMARY KEY,

@@ -67,12 +67,12 @@ test('a redaction takes the words out of every copy; posts that quote them are l
   // a names a patient, mentioning c (c's notification and mail carry the excerpt), then edits
   // (the first version becomes a revision); b quotes it (a is told, with b's excerpt).
   const t = await startThread(a.jar, S, `A hard family meeting ${uniq()}`,
-    `Mrs ${secret} in room 12 asked for @${c.handle} again.\n\nHow do you *prepare* for that?`);
+    `Mrs ${secret} on Tuesday asked for @${c.handle} again.\n\nHow do you *prepare* for that?`);
   const p1 = await postId(t, 1);
   const ed = await act(a.jar, `/posts/${p1}/edit`, { action: 'post',
-    body: `Mrs ${secret} in room 14 asked for @${c.handle} again.\n\nHow do you *prepare* for that?` });
+    body: `Mrs ${secret} on Wednesday asked for @${c.handle} again.\n\nHow do you *prepare* for that?` });
   assert.equal(ed.status, 303);
-  const n2 = await reply(b.jar, t, `> @${a.handle} wrote:\n>\n> Mrs ${secret} in room 14 asked\n\nI met her too.`);
+  const n2 = await reply(b.jar, t, `> @${a.handle} wrote:\n>\n> Mrs ${secret} on Wednesday asked\n\nI met her too.`);
   const p2 = await postId(t, n2);
   await sql(`INSERT INTO flags (post_id, flagger_id, reason, created_at) VALUES ($1, $2, 'identifies_patient', now()),
              ($1, $3, 'off_topic', now())`, [p1, b.id, c.id]);
@@ -83,7 +83,7 @@ test('a redaction takes the words out of every copy; posts that quote them are l
 
   // The page: the source to copy from, the earlier version with its purge link, the caveat.
   const form = await page(`/posts/${p1}/redact`, mod.jar);
-  assert.ok(form.body.includes(`Mrs ${secret} in room 14`), 'the source is shown');
+  assert.ok(form.body.includes(`Mrs ${secret} on Wednesday`), 'the source is shown');
   assert.match(form.body, /<a class="button secondary" href="\/revisions\/\d+\/purge">Purge this version…<\/a>/);
   assert.match(mainText(form.body), /Backups made before now still hold the text until they expire/);
   assert.match(form.body, /<input type="hidden" name="confirmed" value="yes">/);
@@ -127,13 +127,13 @@ test('a redaction takes the words out of every copy; posts that quote them are l
   const listed = [...done.body.matchAll(/<li><a href="\/posts\/(\d+)\/redact">/g)].map((m) => m[1]);
   assert.deepEqual(listed, [p2], 'b\'s quote is listed for redaction');
   assert.equal(await sql('SELECT body_src FROM posts WHERE id = $1', [p1]),
-    `Mrs ${MARKER} in room 14 asked for @${c.handle} again.\n\nHow do you *prepare* for that?`);
+    `Mrs ${MARKER} on Wednesday asked for @${c.handle} again.\n\nHow do you *prepare* for that?`);
   const html = await sql('SELECT body_html FROM posts WHERE id = $1', [p1]);
   assert.ok(html.includes(`<a href="/u/${c.handle}" class="mention">@${c.handle}</a>`), `the mention stays linked: ${html}`);
   assert.ok(html.includes('<em>prepare</em>'), 'the rest is rendered as before');
   assert.equal(await count('SELECT count(*) FROM mentions WHERE post_id = $1', [p1]), 1);
   assert.equal(await sql(`SELECT string_agg(body_src, '') FROM post_revisions WHERE post_id = $1`, [p1]),
-    `Mrs ${MARKER} in room 12 asked for @${c.handle} again.\n\nHow do you *prepare* for that?`,
+    `Mrs ${MARKER} on Tuesday asked for @${c.handle} again.\n\nHow do you *prepare* for that?`,
     'the earlier version is redacted the same way');
   assert.equal(await sql(`SELECT search @@ plainto_tsquery('english', 'prepare family meeting') FROM posts WHERE id = $1`, [p1]), 't',
     'the post is still found by its other words and its title');
@@ -176,7 +176,7 @@ test('purging an earlier version: gone, and its excerpt leaves notifications and
   const secret = `Ardwick${uniq()}`;
   const box0 = await lastOutboxId();
   const t = await startThread(a.jar, S, `Night shift ${uniq()}`,
-    `@${c.handle}, the patient ${secret} in bed 3 is asking for a chaplain.`);
+    `@${c.handle}, the patient ${secret} is asking for a chaplain.`);
   const p1 = await postId(t, 1);
   assert.equal((await act(a.jar, `/posts/${p1}/edit`, { action: 'post',
     body: `@${c.handle}, a patient on our ward is asking for a chaplain.` })).status, 303);
