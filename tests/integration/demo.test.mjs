@@ -168,6 +168,13 @@ test('the cohort returns for its next course, so the demo learners read their gr
   assert.equal(role('rivera', 'Adult group 2'), '2', 'the director moderates');
 });
 
+test('the PICU nurse\'s story is told behind a content note; no other post has one', () => {
+  const noted = rows(`SELECT t.title, p.number, u.handle, p.content_note FROM posts p
+    JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
+    WHERE p.content_note <> '' ORDER BY p.id`);
+  assert.deepEqual(noted, [['The first child I lost in the PICU', '1', 'ruiz', 'death of a child']]);
+});
+
 test('loading the demo again adds nothing', () => {
   const count = () => rows(`SELECT (SELECT count(*) FROM threads), (SELECT count(*) FROM posts),
     (SELECT count(*) FROM notifications), (SELECT count(*) FROM reactions),
