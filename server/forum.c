@@ -1517,6 +1517,10 @@ static void edit_post(request *req)
 			             (const char *[]){num(a, p.id), num(a, rb.mentions.ids[i])});
 		ok = ok && (!guarded || guard_hold(db, a, p.thread.space.id, p.thread.id, p.id,
 		                                   p.author_id, found.codes, now));
+		/* A note given after others were told: the mail not yet sent stops
+		 * quoting the post, as mail written now would. */
+		ok = ok && (!*note || *p.note || (p.held && !p.number) ||
+		           notify_post_noted(db, a, p.id, note));
 		ok = ok && db_commit(db);
 		if (!ok) {
 			db_rollback(db);

@@ -101,8 +101,7 @@ static outbox_message message_of(arena *a, const PGresult *r, int first, int n, 
 		 * left out and the reader opens the thread when ready. */
 		const char *note = c_note >= 0 ? db_val(r, i, c_note) : "";
 		if (*excerpt && *note)
-			buf_appendf(&body, "Content note: %s\n\nThe post is not quoted here: open the "
-			                   "thread when you are ready to read it.\n\n", note);
+			buf_appendf(&body, "Content note: %s\n\n" NOTIFY_NOTED_SENTENCE "\n\n", note);
 		else if (*excerpt)
 			buf_appendf(&body, "%s\n\n", excerpt);
 		buf_appendf(&body, "%s: %s/t/%lld/p/%s\n", count == 1 ? "Read it" : "Read them",
@@ -311,7 +310,9 @@ bool notify_moderation_seen(PGconn *db, arena *a, int64_t user_id, int64_t threa
 	               3, (const char *[]){num(a, user_id), num(a, thread_id), num(a, now)});
 }
 
-bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
+/* Take post_id's excerpts out of the queued, unsent messages that quoted it,
+ * writing `instead` in their place; with clear, out of its notifications too. */
+static bool scrub_excerpts(PGconn *db, arena *a, int64_t post_id, bool clear, const char *instead)
 {
 	/* The excerpts as they went into messages (message_of writes each
 	 * notification's excerpt as a paragraph of its own after a colon), to
@@ -320,10 +321,10 @@ bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
 		"WITH hit AS (SELECT n.id, n.excerpt, u.email, t.title FROM notifications n"
 		"  JOIN users u ON u.id = n.user_id JOIN threads t ON t.id = n.thread_id"
 		"  WHERE n.post_id = $1 AND n.kind <> 'moderation' AND n.excerpt <> ''),"
-		" cleared AS (UPDATE notifications n SET excerpt = '' FROM hit WHERE n.id = hit.id)"
+		" cleared AS (UPDATE notifications n SET excerpt = '' FROM hit WHERE $2 AND n.id = hit.id)"
 		" SELECT DISTINCT 'e' AS what, excerpt AS value, title FROM hit"
 		" UNION SELECT DISTINCT 'to', email, title FROM hit ORDER BY 1, 2",
-		num(a, post_id));
+		num(a, post_id), clear ? "true" : "false");
 	if (!r)
 		return false;
 	int n = PQntuples(r);
@@ -339,7 +340,19 @@ bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
 	}
 	PQclear(r);
 	return outbox_scrub(db, a, to, nto, "notification-", arena_sprintf(a, "“%s”", title), texts,
-	                    nt, ":\n\n(This post was hidden by a moderator.)\n\n", NULL);
+	                    nt, instead, NULL);
+}
+
+bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id)
+{
+	return scrub_excerpts(db, a, post_id, true, ":\n\n(This post was hidden by a moderator.)\n\n");
+}
+
+bool notify_post_noted(PGconn *db, arena *a, int64_t post_id, const char *note)
+{
+	return scrub_excerpts(db, a, post_id, false,
+	                      arena_sprintf(a, ":\n\nContent note: %s\n\n" NOTIFY_NOTED_SENTENCE
+	                                       "\n\n", note));
 }
 
 bool notify_post_redacted(PGconn *db, arena *a, int64_t post_id, const char *excerpt,

@@ -76,6 +76,18 @@ bool notify_moderation_seen(PGconn *db, arena *a, int64_t user_id, int64_t threa
  * that quoted it, where it becomes a sentence saying it was hidden. Not
  * undone by restoring the post: later posts bring excerpts again. */
 bool notify_post_hidden(PGconn *db, arena *a, int64_t post_id);
+/* What a message says instead of the excerpt of a post behind a content
+ * note (mail cannot fold; guard.h). */
+#define NOTIFY_NOTED_SENTENCE \
+	"The post is not quoted here: open the thread when you are ready to read it."
+
+/* post_id was given a content note after it was published (an edit),
+ * inside the caller's transaction: in every queued, unsent message that
+ * quoted it, the excerpt becomes "Content note: <note>" and
+ * NOTIFY_NOTED_SENTENCE, as a message written now would say. Its
+ * notifications keep their excerpts: the notifications page folds them. */
+bool notify_post_noted(PGconn *db, arena *a, int64_t post_id, const char *note);
+
 /* A moderator took text out of post_id (a redaction of its body, or a
  * purged revision), inside the caller's transaction. Every notification of
  * the post that still carries an excerpt carries `excerpt` (the post's own

@@ -376,6 +376,27 @@ test('the note is edited with the post, and an earlier version keeps its note', 
 });
 
 // ---------------------------------------------------------------------------------------
+test('a note given by an edit takes the excerpt out of mail not yet sent', async () => {
+  const { a, b } = P;
+  const t = await startThread(a.jar, S, `The corridor ${uniq()}`, 'Where do you go after a death on the unit?');
+  const word = `Larkspur${uniq()}`;
+  const box0 = await lastOutboxId();
+  const n = await reply(b.jar, t, `To the stairwell. ${word} is what I whisper there.`);
+  const pid = await postId(t, n);
+  const before = (await outboxSince(box0)).filter((x) => x.to === a.email && x.kind.startsWith('notification'));
+  assert.equal(before.length, 1);
+  assert.ok(before[0].body.includes(word), 'the message quotes the reply');
+  const r = await act(b.jar, `/posts/${pid}/edit`, { action: 'save', body: `To the stairwell. ${word} is what I whisper there.`, note: 'grief at work' });
+  assert.equal(r.status, 303);
+  const after = (await outboxSince(box0)).filter((x) => x.to === a.email && x.kind.startsWith('notification'));
+  assert.equal(after.length, 1, 'the same message, rewritten');
+  assert.ok(!after[0].body.includes(word), after[0].body);
+  assert.ok(after[0].body.includes('Content note: grief at work\n\nThe post is not quoted here: open the thread when you are ready to read it.'), after[0].body);
+  const item = (await notificationItems(a.jar)).find((x) => x.includes(`/t/${t}/p/${n}"`));
+  assert.match(item, /<summary>[^<]*Content note: grief at work<\/summary>/, 'the notifications page folds the excerpt');
+});
+
+// ---------------------------------------------------------------------------------------
 test('bad content notes are refused with the form kept and nothing changed', async () => {
   const { a } = P;
   const t = await startThread(a.jar, S, `Notes ${uniq()}`, 'A post to edit.');
