@@ -11,6 +11,7 @@
 #include "cairn/authz.h"
 #include "cairn/clock.h"
 #include "cairn/forum.h"
+#include "cairn/guard.h"
 #include "cairn/modlog.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
@@ -286,7 +287,10 @@ static tv *queue_items(PGconn *db, arena *a, const user *u, long long space_id,
 		" mine AS MATERIALIZED (SELECT d.space_id FROM"
 		"  (SELECT DISTINCT space_id FROM placed OFFSET 0) d"
 		"  WHERE cairn_space_role($2, d.space_id) = 2)"
-		" SELECT p.id, p.number, p.body_html, p.deleted_at IS NOT NULL AS deleted, p.hidden,"
+		" SELECT p.id, coalesce(p.number, 0) AS number, p.body_html,"
+		" p.deleted_at IS NOT NULL AS deleted, p.hidden, p.held, p.content_note,"
+		" CASE WHEN p.content_note <> '' THEN " GUARD_SERIES_SLUG_SQL("t.space_id") " END"
+		" AS series_slug,"
 		" au.display_name AS author, au.handle, " ZONE_SQL("p.created_at", "$3") " AS written,"
 		" t.id AS thread_id, t.title AS thread_title, t.locked, s.id AS space_id,"
 		" s.title AS space_title, pl.n, count(*) OVER () AS total"
@@ -324,7 +328,17 @@ static tv *queue_items(PGconn *db, arena *a, const user *u, long long space_id,
 		                            ZONE_FULL));
 		tv_set_str(o, "html", deleted ? NULL : arena_strdup(a, db_col(r, i, "body_html")));
 		tv_set_bool(o, "deleted", deleted);
-		tv_set_bool(o, "can_hide", !deleted && db_col(r, i, "hidden")[0] != 't');
+		/* A post waiting for approval (the privacy guard's) is approved or
+		 * rejected, not hidden (moderation.c refuses that). */
+		bool held = db_col(r, i, "held")[0] == 't';
+		bool numbered = strcmp(db_col(r, i, "number"), "0") != 0;
+		tv_set_bool(o, "held", held && !deleted && db_col(r, i, "hidden")[0] != 't');
+		tv_set_bool(o, "numbered", numbered);
+		tv_set_bool(o, "can_hide", !deleted && !held && db_col(r, i, "hidden")[0] != 't');
+		const char *cn = db_col(r, i, "content_note"), *slug = db_col(r, i, "series_slug");
+		tv_set_str(o, "note", *cn && !deleted ? arena_strdup(a, cn) : NULL);
+		tv_set_str(o, "support", *cn && *slug ? arena_sprintf(a, "/series/%s/support", slug)
+		                                      : NULL);
 		tv_set_str(o, "thread_id", arena_strdup(a, db_col(r, i, "thread_id")));
 		tv_set_str(o, "thread_title", arena_strdup(a, db_col(r, i, "thread_title")));
 		tv_set_bool(o, "locked", db_col(r, i, "locked")[0] == 't');

@@ -11,6 +11,7 @@
 #include "cairn/authz.h"
 #include "cairn/clock.h"
 #include "cairn/flag.h"
+#include "cairn/guard.h"
 #include "cairn/markdown.h"
 #include "cairn/modlog.h"
 #include "cairn/notify.h"
@@ -464,7 +465,11 @@ static void held_page(request *req)
 		return;
 	PGresult *r = db_q(db,
 		"SELECT p.id, p.thread_id, t.title, t.last_number = 0 AS opening, au.display_name,"
-		" au.handle, " ZONE_SQL("p.created_at", "$2") " AS at, p.body_html"
+		" au.handle, " ZONE_SQL("p.created_at", "$2") " AS at, p.body_html,"
+		" coalesce(p.number, 0) AS number, p.content_note, CASE WHEN p.content_note <> ''"
+		" THEN " GUARD_SERIES_SLUG_SQL("$1") " END AS series_slug,"
+		" EXISTS (SELECT 1 FROM flags f WHERE f.post_id = p.id AND f.flagger_id IS NULL"
+		"  AND f.resolved_at IS NULL) AS guarded"
 		" FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users au ON au.id = p.author_id"
 		" WHERE p.held AND NOT p.hidden AND t.space_id = $1 ORDER BY p.created_at, p.id LIMIT 101",
 		num(a, s.id), u->time_zone);
@@ -488,6 +493,16 @@ static void held_page(request *req)
 		tv_set(o, "when", zone_time(a, db_col(r, i, "at"), u->time_zone, u->time_zone,
 		                            ZONE_FULL));
 		tv_set_str(o, "html", arena_strdup(a, db_col(r, i, "body_html")));
+		/* A post held again after an edit (sql/017) is read in its place. */
+		const char *number = db_col(r, i, "number");
+		tv_set_str(o, "href", strcmp(number, "0")
+			? arena_sprintf(a, "/t/%s/p/%s", db_col(r, i, "thread_id"), number)
+			: arena_sprintf(a, "/t/%s#h%s", db_col(r, i, "thread_id"), db_col(r, i, "id")));
+		tv_set_bool(o, "guarded", db_col(r, i, "guarded")[0] == 't');
+		const char *note = db_col(r, i, "content_note"), *slug = db_col(r, i, "series_slug");
+		tv_set_str(o, "note", *note ? arena_strdup(a, note) : NULL);
+		tv_set_str(o, "support", *note && *slug ? arena_sprintf(a, "/series/%s/support", slug)
+		                                        : NULL);
 	}
 	PQclear(r);
 	tv_set_bool(v, "has_posts", list->n > 0);

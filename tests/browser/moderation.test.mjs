@@ -110,7 +110,7 @@ for (const width of ['phone', 'desktop']) {
     const mine = author.locator(`#p${n}`);
     assert.match(await mine.innerText(), /Hidden by a moderator\. Only you and the space's moderators see it\./);
     assert.ok((await mine.innerText()).includes(`Reason: ${reason}`));
-    assert.match(await mine.innerText(), /St Anne's/);
+    assert.match(await mine.innerText(), /St Anne/);
     await check(author, `moderation-author-sees-${width}`);
     await author.goto(url('/notifications'));
     assert.match(await author.locator('ol.notifications li').first().innerText(),
@@ -121,7 +121,7 @@ for (const width of ['phone', 'desktop']) {
     await member.goto(url(`/t/${thread}`));
     const theirs = await member.locator(`#p${n}`).innerText();
     assert.match(theirs, /A moderator hid this post\./);
-    assert.doesNotMatch(theirs, new RegExp(`St Anne's|${P.author.name}`));
+    assert.doesNotMatch(theirs, new RegExp(`St Anne|${P.author.name}`));
     await check(member, `moderation-member-sees-${width}`);
     for (const p of [member, fac, author]) await p.close();
   });

@@ -172,7 +172,15 @@ test('a new thread that could identify a patient comes back with everything type
   assert.equal(modView.length, 1);
   assert.ok(modView[0].approve, 'the moderator can approve it');
   const queue = await page(`/s/${S}/flags`, mod.jar);
-  assert.match(mainText(queue.body), /Cairn/, 'the flag queue names Cairn as the flagger');
+  const item = new RegExp(`<li class="flag-item" id="post-${pid}">([\\s\\S]*?)</li>\\s*</ul>`).exec(queue.body);
+  assert.ok(item, 'the post is in the flag queue');
+  assert.match(textOf(item[1]), /Identifies a patient, flagged by Cairn/i, 'flagged by Cairn');
+  assert.match(textOf(item[1]), /a post waiting for approval/);
+  assert.match(queue.body, new RegExp(`action="/posts/${pid}/approve"`), 'approved from the queue');
+  assert.ok(!queue.body.includes(`/posts/${pid}/hide`), 'not hidden: it waits');
+  const waiting = await page(`/s/${S}/held`, mod.jar);
+  assert.match(waiting.body, new RegExp(`id="h${pid}"[\\s\\S]*?<span class="tag">over the privacy warning</span>`));
+  assert.match(waiting.body, /<summary>Content note: a dying parent<\/summary>/, 'folded for the moderators too');
   const logPage = await page(`/s/${S}/log`, mod.jar);
   assert.match(mainText(logPage.body), /Cairn held for approval/);
 
