@@ -94,7 +94,14 @@ export async function newPage(browser, { width = 'desktop', colorScheme = 'light
     }
   });
   page.on('pageerror', (e) => page.cairnProblems.push(`uncaught exception: ${e.message}`));
-  page.on('requestfailed', (r) => page.cairnProblems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('requestfailed', (r) => {
+    // net::ERR_ABORTED is Chromium cancelling a load because the page navigated on (a
+    // click or a form submit while the logo was still loading), not a resource that
+    // failed; a missing or refused resource still shows up here or as a status >= 400.
+    const why = r.failure()?.errorText;
+    if (why === 'net::ERR_ABORTED') return;
+    page.cairnProblems.push(`request failed: ${r.url()} (${why})`);
+  });
   page.on('response', (r) => {
     // The page's own status is checked by the tests; its resources must all load.
     if (r.status() >= 400 && r.request().resourceType() !== 'document') {
