@@ -119,6 +119,13 @@ void arena_reset(arena *a)
 	a->used_total = 0;
 }
 
+void arena_wipe(arena *a)
+{
+	/* explicit_bzero (glibc, _GNU_SOURCE) is a memset the optimiser keeps. */
+	for (arena_chunk *c = a->head; c; c = c->next)
+		explicit_bzero(c->data, c->used);
+}
+
 /* A chunk of at least `size` usable bytes: a pooled one of its class when
  * there is one, else a new one of the class's size (or exactly `size` above
  * the classes). */

@@ -239,7 +239,7 @@ static const char *render_md(PGconn *db, arena *a, long long space_id, const cha
 		return arena_sprintf(a, "Posts can be at most %d KB long; this one is %zu KB.",
 		                     MARKDOWN_MAX_BYTES / 1024, (len + 1023) / 1024);
 	out->mentions = (mention_ctx){.db = db, .a = a, .space_id = space_id};
-	markdown_options opt = {0, resolve_mention, &out->mentions};
+	markdown_options opt = {.resolve_mention = resolve_mention, .mention_ctx = &out->mentions};
 	if (!markdown_render(a, body, len, &opt, &out->md))
 		return "The post is not valid text.";
 	if (out->mentions.failed)

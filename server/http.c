@@ -579,9 +579,15 @@ static int read_body(request *req, const struct mg_request_info *ri)
 		int got = mg_read(req->conn, chunk, sizeof chunk);
 		if (got <= 0)
 			break;
-		if (!buf_append(&body, chunk, (size_t)got))
+		if (!buf_append(&body, chunk, (size_t)got)) {
+			explicit_bzero(chunk, sizeof chunk);
 			return 413;
+		}
 	}
+	/* The stack copy of a journal's text goes now; the arena's copies
+	 * go when the request ends. */
+	if (req->sensitive)
+		explicit_bzero(chunk, sizeof chunk);
 	if (body.len == 0 && declared <= 0) {
 		req->body = (form){0};
 		return 0;
@@ -723,6 +729,9 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 		http_error(&req, 405, NULL);
 		goto send;
 	case ROUTER_FOUND:
+		req.sensitive = req.route->sensitive;
+		if (req.sensitive)
+			req.no_store = true;
 		break;
 	}
 
@@ -765,6 +774,10 @@ done:
 	if (req.db)
 		db_release(application->pool, req.db);
 	tpl_set_free(dev_templates);
+	/* Everything of the request lives in its arena: the body as read and
+	 * parsed, the view, the page built in req.out. */
+	if (req.sensitive)
+		arena_wipe(req.a);
 	arena_reset(req.a);
 	/* A status code tells CivetWeb the request was handled. */
 	return req.status;

@@ -24,6 +24,8 @@
 #include "cairn/markdown.h"
 
 #include <cmark.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -92,6 +94,56 @@ static bool is_word_byte(unsigned char c);
 static bool is_blank_line(const char *s, size_t n);
 static bool handle_valid(const char *s);
 
+/* ---- cmark's memory from the arena (markdown_options.cmark_in_arena) ---
+ *
+ * cmark_mem has no context pointer, so the arena of the render in progress
+ * is the thread's (one render at a time per thread). Each block starts with
+ * its size, for realloc; free does nothing: the arena's owner releases (and
+ * may wipe) everything at once. New nodes of ours use the same allocator
+ * (new_node), so the whole tree lives in one place. */
+static _Thread_local arena *cmark_arena;
+static _Thread_local cmark_mem *node_mem;
+
+#define MEM_HEADER ((sizeof(size_t) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+static void *mem_alloc(size_t n)
+{
+	if (n > SIZE_MAX - MEM_HEADER)
+		fatal("markdown: allocation of %zu bytes overflows", n);
+	unsigned char *p = arena_alloc(cmark_arena, n + MEM_HEADER);
+	memcpy(p, &n, sizeof n);
+	return p + MEM_HEADER;
+}
+
+static void *mem_calloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		fatal("markdown: calloc %zu x %zu overflows", count, size);
+	void *p = mem_alloc(count * size);
+	memset(p, 0, count * size);
+	return p;
+}
+
+static void *mem_realloc(void *old, size_t n)
+{
+	if (!old)
+		return mem_alloc(n);
+	size_t old_n;
+	memcpy(&old_n, (unsigned char *)old - MEM_HEADER, sizeof old_n);
+	if (n <= old_n)
+		return old;
+	void *p = mem_alloc(n);
+	memcpy(p, old, old_n);
+	return p;
+}
+
+static void mem_free(void *p)
+{
+	(void)p;
+}
+
+static cmark_mem arena_mem = {mem_calloc, mem_realloc, mem_free};
+
 bool markdown_render(arena *a, const char *src, size_t len,
                      const markdown_options *opt, markdown_result *out)
 {
@@ -109,7 +161,18 @@ bool markdown_render(arena *a, const char *src, size_t len,
 	if (len > max || (len > 0 && !utf8_valid(src, len)))
 		return false;
 
-	cmark_node *doc = cmark_parse_document(len ? src : "", len, PARSE_OPTIONS);
+	cmark_mem *mem = cmark_get_default_mem_allocator();
+	if (opt->cmark_in_arena) {
+		cmark_arena = a;
+		mem = &arena_mem;
+	}
+	node_mem = mem;
+	cmark_parser *parser = cmark_parser_new_with_mem(PARSE_OPTIONS, mem);
+	if (!parser)
+		fatal("markdown: cmark has no parser");
+	cmark_parser_feed(parser, len ? src : "", len);
+	cmark_node *doc = cmark_parser_finish(parser);
+	cmark_parser_free(parser);
 	if (!doc)
 		fatal("markdown: cmark returned no document");
 	sanitize(a, doc);
@@ -125,6 +188,8 @@ bool markdown_render(arena *a, const char *src, size_t len,
 	render_html(doc, &html);
 	render_text(doc, &text);
 	cmark_node_free(doc);
+	cmark_arena = NULL;
+	node_mem = NULL;
 	/* Unbounded arena buffers only fail if lengths pass SIZE_MAX / 2. */
 	if (html.failed || text.failed)
 		fatal("markdown: output buffer failed");
@@ -510,7 +575,8 @@ static cmark_node *new_node(cmark_node_type type)
 {
 	/* cmark's default allocator aborts when the heap is exhausted, which
 	 * is Cairn's policy too; NULL here would mean a bad node type. */
-	cmark_node *n = cmark_node_new(type);
+	cmark_node *n = cmark_node_new_with_mem(type, node_mem ? node_mem
+	                                                        : cmark_get_default_mem_allocator());
 	if (!n)
 		fatal("markdown: cmark_node_new(%d) failed", (int)type);
 	return n;

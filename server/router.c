@@ -51,6 +51,13 @@ const char *router_access_name(access_rule rule)
 	return NULL;
 }
 
+void router_mark_sensitive(router *r)
+{
+	if (r->n == 0)
+		fatal("router: router_mark_sensitive before any route");
+	r->routes[r->n - 1].sensitive = true;
+}
+
 const char *router_access_text(arena *a, unsigned access)
 {
 	const char *out = "";
@@ -75,7 +82,7 @@ void router_add_route(router *r, const char *method, const char *pattern,
 	    ((access & (ACCESS_ANYONE | ACCESS_TEST_BUILD)) &&
 	     access != ACCESS_ANYONE && access != ACCESS_TEST_BUILD))
 		fatal("router: %s %s has no clear access rule", method, pattern);
-	r->routes[r->n++] = (route){method, pattern, handler, access, summary};
+	r->routes[r->n++] = (route){method, pattern, handler, access, summary, false};
 }
 
 /* Match pattern against path. Returns a specificity score (>= 0) or -1. */

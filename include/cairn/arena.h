@@ -31,6 +31,11 @@ void arena_init(arena *a, size_t chunk_size);
 void arena_free(arena *a);
 /* Forget everything handed out but keep the first chunk for reuse. */
 void arena_reset(arena *a);
+/* Overwrite with zeros every byte handed out since the last reset, in every
+ * chunk (a compiler may not drop it). For requests that held secrets, such
+ * as a journal entry's plaintext (journal.h), before arena_reset: reset
+ * alone frees chunks with their contents and keeps the first one dirty. */
+void arena_wipe(arena *a);
 
 /* Memory aligned for any type; never NULL. n == 0 gives a valid pointer. */
 void *arena_alloc(arena *a, size_t n);

@@ -79,6 +79,9 @@ struct request {
 	buf out;                  /* body */
 	buf headers;              /* extra header lines, "Name: value\r\n" each */
 	bool no_store;            /* Cache-Control: no-store (signed-in pages) */
+	bool sensitive;           /* the route holds secrets (router_mark_sensitive): the
+	                           * arena, the body read and the response are wiped
+	                           * when the request ends, and the page is no-store */
 	bool responded;
 
 	/* The identity layer's state (session.c); opaque here. */

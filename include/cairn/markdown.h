@@ -67,6 +67,11 @@ typedef struct markdown_options {
 	size_t max_bytes;                   /* 0: MARKDOWN_MAX_BYTES */
 	markdown_resolve_fn resolve_mention; /* NULL: no mentions at all */
 	void *mention_ctx;                  /* passed to resolve_mention */
+	bool cmark_in_arena;                /* cmark allocates from the arena too
+	                                     * (cmark_parser_new_with_mem), so a
+	                                     * caller that wipes the arena (arena_wipe)
+	                                     * wipes every copy of the text: the
+	                                     * journal's pages */
 } markdown_options;
 
 typedef struct markdown_result {

@@ -59,6 +59,7 @@ typedef struct route {
 	route_handler handler;
 	unsigned access;      /* who may call it: access_rule bits, never 0 */
 	const char *summary;  /* a few words for the route table */
+	bool sensitive;       /* holds secrets: see router_mark_sensitive */
 } route;
 
 typedef struct router {
@@ -92,6 +93,10 @@ void router_init(router *r);
 	} while (0)
 void router_add_route(router *r, const char *method, const char *pattern,
                       route_handler handler, unsigned access, const char *summary);
+/* Mark the route added last as sensitive: its request's memory (arena,
+ * body, response) is wiped when the request ends (http.c), for pages that
+ * show or receive a journal's plaintext. */
+void router_mark_sensitive(router *r);
 /* The names of a rule's values, in the order of access_rule, joined with
  * ", " (e.g. "post author, space moderator"); an arena string. */
 const char *router_access_text(arena *a, unsigned access);
