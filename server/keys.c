@@ -319,6 +319,49 @@ bool keys_reset(PGconn *db, int64_t user_id, const char *new_password,
 	return ok;
 }
 
+bool keys_rotate(PGconn *db, int64_t user_id, const char *password,
+                 uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
+                 char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
+{
+	num uid, ver;
+	fmt_i64(uid, user_id);
+	PGresult *r = db_q(db, "SELECT key_version FROM credentials WHERE user_id = $1 FOR UPDATE",
+	                   uid);
+	if (!r || PQntuples(r) != 1) {
+		PQclear(r);
+		return false;
+	}
+	int next = atoi(db_val(r, 0, 0)) + 1;
+	PQclear(r);
+	*version = next;
+	fmt_i64(ver, next);
+	uint8_t kek[CRYPTO_KEY_BYTES];
+	crypto_random(jmk, CRYPTO_KEY_BYTES);
+	/* Unlike a reset, the old versions stay reachable until the caller has
+	 * moved everything: the new one is linked from nothing, and
+	 * keys_drop_older removes the old ones. */
+	bool ok = db_exec(db, "UPDATE journal_keys SET kek_wrap = NULL WHERE user_id = $1", 1,
+	                  (const char *[]){uid}) &&
+	          db_exec(db, "INSERT INTO journal_keys (user_id, version) VALUES ($1, $2)", 2,
+	                  (const char *[]){uid, ver}) &&
+	          set_password(db, NULL, user_id, password, kek, false, next, NULL) &&
+	          store_kek_wrap(db, user_id, next, kek, jmk) &&
+	          issue_code(db, user_id, jmk, next, code);
+	sodium_memzero(kek, sizeof kek);
+	if (!ok)
+		sodium_memzero(jmk, CRYPTO_KEY_BYTES);
+	return ok;
+}
+
+bool keys_drop_older(PGconn *db, int64_t user_id, int version)
+{
+	num uid, ver;
+	/* Links of newer_wrap point downwards only (older under newer), so no
+	 * remaining row refers to a deleted one. */
+	return db_exec(db, "DELETE FROM journal_keys WHERE user_id = $1 AND version < $2", 2,
+	               (const char *[]){fmt_i64(uid, user_id), fmt_i64(ver, version)});
+}
+
 bool keys_new_code(PGconn *db, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES], int version,
                    char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
 {

@@ -22,6 +22,7 @@
 #include "cairn/group.h"
 #include "cairn/home.h"
 #include "cairn/invite.h"
+#include "cairn/journal.h"
 #include "cairn/http.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
@@ -77,6 +78,7 @@ static void add_routes(router *r)
 	auth_routes(r);
 	invite_routes(r);
 	profile_routes(r);
+	journal_routes(r);
 	people_routes(r);
 	catalog_routes(r);
 	home_routes(r);

@@ -1,8 +1,8 @@
 /*
- * profile.c - a person's own account pages: the recovery code (shown once,
- * and used to unlock older journal keys), the password-reset link, the
+ * profile.c - a person's own account pages: the password-reset link, the
  * profile with its details and sessions, and the password change. See
- * profile.h.
+ * profile.h. What the person sees of their journal keys (the recovery code,
+ * entering it, rotating the key) is the journal's (journal.c).
  *
  * Every write is one transaction; a form with a problem is shown again with
  * what the person typed (except passwords) and a sentence saying what to fix.
@@ -26,150 +26,6 @@
 static const char *num(request *req, long long v)
 {
 	return arena_sprintf(req->a, "%lld", v);
-}
-
-/* ---- the recovery code, shown once ---- */
-
-static void recovery_code_page(request *req)
-{
-	user *u = authz_require_user(req);
-	if (!u)
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
-	char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
-	if (!session_pending_code(req, db, code)) {
-		http_redirect(req, "/profile");
-		return;
-	}
-	tv *v = tv_obj(req->a);
-	tv_set(v, "code", tv_str(req->a, arena_strdup(req->a, code)));
-	sodium_memzero(code, sizeof code);
-	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set(v, "error", tv_null(req->a));
-	int locked = keys_locked_versions(db, u->id);
-	tv_set_bool(v, "locked", locked > 0);
-	req->no_store = true;
-	http_render(req, 200, "recovery_code", "Your recovery code", v);
-}
-
-static void recovery_code_post(request *req)
-{
-	user *u = authz_require_user(req);
-	if (!u)
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
-	if (!http_form(req, "saved")) {
-		char code[CRYPTO_RECOVERY_TEXT_BYTES + 1];
-		if (!session_pending_code(req, db, code)) {
-			http_redirect(req, "/profile");
-			return;
-		}
-		tv *v = tv_obj(req->a);
-		tv_set(v, "code", tv_str(req->a, arena_strdup(req->a, code)));
-		sodium_memzero(code, sizeof code);
-		tv_set_str(v, "csrf", session_csrf(req));
-		tv_set_str(v, "error", "Tick the box to confirm you have saved the code somewhere safe.");
-		tv_set_bool(v, "locked", false);
-		req->no_store = true;
-		http_render(req, 422, "recovery_code", "Your recovery code", v);
-		return;
-	}
-	bool ok = db_begin(db) && session_set_pending(req, db, NULL) &&
-	          db_exec(db, "UPDATE credentials SET recovery_confirmed = true WHERE user_id = $1",
-	                  1, (const char *[]){num(req, u->id)}) &&
-	          db_commit(db);
-	if (!ok) {
-		http_db_error(req);
-		return;
-	}
-	http_redirect(req, "/home");
-}
-
-/* ---- entering a recovery code ---- */
-
-static void recover_form(request *req, int status, const char *error)
-{
-	user *u = session_user(req);
-	PGconn *db = http_db(req);
-	tv *v = tv_obj(req->a);
-	tv_set_str(v, "csrf", session_csrf(req));
-	tv_set_str(v, "error", error);
-	int locked = db ? keys_locked_versions(db, u->id) : -1;
-	tv_set_bool(v, "locked", locked > 0);
-	tv_set_bool(v, "has_key", session_of(req)->jmk_wrap != NULL);
-	req->no_store = true;
-	http_render(req, status, "recover", "Enter your recovery code", v);
-}
-
-static void recover_page(request *req)
-{
-	if (!authz_require_user(req))
-		return;
-	recover_form(req, 200, NULL);
-}
-
-static void recover_post(request *req)
-{
-	user *u = authz_require_user(req);
-	if (!u)
-		return;
-	PGconn *db = http_db_required(req);
-	if (!db)
-		return;
-	const char *code = http_form(req, "code");
-	if (!code || !*code) {
-		recover_form(req, 422, "Enter the recovery code you saved.");
-		return;
-	}
-	long long now = (long long)clock_now();
-	const char *key = arena_sprintf(req->a, "recovery:%lld", (long long)u->id);
-	int wait = auth_throttle_wait(db, key, AUTH_FREE_FAILURES_EMAIL, now);
-	if (wait < 0) {
-		http_db_error(req);
-		return;
-	}
-	if (wait) {
-		auth_too_many(req, wait);
-		return;
-	}
-	uint8_t jmk[CRYPTO_KEY_BYTES];
-	if (!session_jmk(req, jmk)) {
-		recover_form(req, 422, "Sign out and sign in again with your password first, then "
-		                       "enter the code.");
-		return;
-	}
-	int unlocked = 0;
-	char fresh[CRYPTO_RECOVERY_TEXT_BYTES + 1];
-	keys_result res = KEYS_ERROR;
-	bool ok = db_begin(db);
-	if (ok)
-		res = keys_recover(db, u->id, code, jmk, session_of(req)->jmk_version, &unlocked,
-		                   fresh);
-	ok = ok && res == KEYS_OK && session_set_pending(req, db, fresh) &&
-	     auth_throttle_clear(db, key) && db_commit(db);
-	sodium_memzero(jmk, sizeof jmk);
-	sodium_memzero(fresh, sizeof fresh);
-	if (!ok) {
-		db_rollback(db);
-		if (res == KEYS_WRONG) {
-			if (!auth_throttle_fail(db, key, now)) {
-				http_db_error(req);
-				return;
-			}
-			recover_form(req, 422, "That code does not open your journal keys. Check it and "
-			                       "try again.");
-			return;
-		}
-		http_db_error(req);
-		return;
-	}
-	log_info("accounts: user %lld used a recovery code (%d key versions unlocked)",
-	         (long long)u->id, unlocked);
-	http_redirect(req, "/recovery-code");
 }
 
 /* ---- password reset by an admin-issued link ---- */
@@ -497,13 +353,6 @@ static void session_revoke_post(request *req)
 
 void profile_routes(router *r)
 {
-	router_add(r, "GET", "/recovery-code", recovery_code_page, ACCESS_SIGNED_IN,
-	           "the new recovery code, shown until confirmed");
-	router_add(r, "POST", "/recovery-code", recovery_code_post, ACCESS_SIGNED_IN,
-	           "confirm the recovery code is saved");
-	router_add(r, "GET", "/recover", recover_page, ACCESS_SIGNED_IN, "enter a recovery code");
-	router_add(r, "POST", "/recover", recover_post, ACCESS_SIGNED_IN,
-	           "unlock older journal keys with the recovery code");
 	router_add(r, "GET", "/reset", reset_page, ACCESS_TOKEN,
 	           "choose a new password (reset link)");
 	router_add(r, "POST", "/reset", reset_post, ACCESS_TOKEN, "set the new password");

@@ -285,6 +285,29 @@ bool session_set_pending(request *req, PGconn *db, const char *code)
 	return true;
 }
 
+bool session_set_jmk(request *req, PGconn *db, const uint8_t jmk[CRYPTO_KEY_BYTES],
+                     int version)
+{
+	session *s = session_of(req);
+	if (!s)
+		return false;
+	char ad[160];
+	size_t ad_len;
+	uint8_t *wrap = arena_alloc(req->a, CRYPTO_WRAP_BYTES);
+	session_ad(ad, sizeof ad, &ad_len, "session-jmk", s->user_id, version, s->id);
+	crypto_wrap_key(s->key, jmk, ad, ad_len, wrap);
+	char sid[24], ver[16];
+	snprintf(sid, sizeof sid, "%lld", (long long)s->id);
+	snprintf(ver, sizeof ver, "%d", version);
+	if (!db_exec(db, "UPDATE web_sessions SET jmk_wrap = $2::bytea, jmk_version = $3 WHERE id = $1",
+	             3, (const char *[]){sid, db_bytea_param(req->a, wrap, CRYPTO_WRAP_BYTES), ver}))
+		return false;
+	s->jmk_wrap = wrap;
+	s->jmk_wrap_len = CRYPTO_WRAP_BYTES;
+	s->jmk_version = version;
+	return true;
+}
+
 bool session_create(request *req, PGconn *db, int64_t user_id, const uint8_t *jmk,
                     int jmk_version, const char *pending_code)
 {

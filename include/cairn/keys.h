@@ -89,6 +89,18 @@ keys_result keys_recover(PGconn *db, int64_t user_id, const char *code_text,
 bool keys_new_code(PGconn *db, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES], int version,
                    char code[CRYPTO_RECOVERY_TEXT_BYTES + 1]);
 
+/* Rotation, first half: a new JMK version (returned in jmk/version) wrapped
+ * under a KEK from the (already verified) password with a fresh salt, and a
+ * new recovery code for it. The caller re-encrypts everything under the
+ * new key, then calls keys_drop_older, in the same transaction. */
+bool keys_rotate(PGconn *db, int64_t user_id, const char *password,
+                 uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
+                 char code[CRYPTO_RECOVERY_TEXT_BYTES + 1]);
+/* Delete every key version older than `version` (with their recovery
+ * wraps: no earlier code opens anything afterwards). Fails while anything
+ * still refers to one of them. */
+bool keys_drop_older(PGconn *db, int64_t user_id, int version);
+
 /* How many older key versions are locked; -1 on a database error. */
 int keys_locked_versions(PGconn *db, int64_t user_id);
 

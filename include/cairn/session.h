@@ -65,6 +65,10 @@ bool session_create(request *req, PGconn *db, int64_t user_id, const uint8_t *jm
 bool session_destroy(request *req, PGconn *db);
 /* Open the journal key held by this session into jmk; false if locked. */
 bool session_jmk(request *req, uint8_t jmk[CRYPTO_KEY_BYTES]);
+/* Hold a new journal key in this session (after a key rotation): wrapped
+ * under the session key, as session_create does. */
+bool session_set_jmk(request *req, PGconn *db, const uint8_t jmk[CRYPTO_KEY_BYTES],
+                     int version);
 /* Replace the session's pending recovery code (NULL clears it). */
 bool session_set_pending(request *req, PGconn *db, const char *code);
 /* Read (and decrypt) the pending recovery code into out; false if none. */

@@ -1,0 +1,41 @@
+/*
+ * journal.h - the private journal (issue 13, DESIGN §6): a learner's own
+ * entries, readable by nobody else, and what the learner sees of their
+ * journal keys (the recovery code, entering it, rotating the key).
+ *
+ * What is stored: one journal_entries row per entry (sql/020_journal.sql).
+ * Title, body (Markdown) and tags are sealed together: padded to 256-byte
+ * blocks, XChaCha20-Poly1305 with a fresh random nonce on every write,
+ * under a per-entry subkey of the author's journal master key (JMK), with
+ * associated data binding user, entry id, key version and format version
+ * (crypto_entry_seal). In clear: the author, the course (offering), the key
+ * version and format, and when it was written and last changed.
+ *
+ * The JMK of a request comes from the session (session_jmk: wrapped under
+ * the session key, which only the cookie holds); entries under older key
+ * versions are opened through the chain of keys.h, or are "locked" until
+ * the recovery code is entered after a reset.
+ *
+ * Every journal route is marked sensitive (router_mark_sensitive): the
+ * request's arena, body and response are wiped when it ends, cmark
+ * allocates from that arena, and pages are no-store. Nothing of an entry's
+ * text goes into a URL, a log line, an error message or a <title>.
+ */
+#ifndef CAIRN_JOURNAL_H
+#define CAIRN_JOURNAL_H
+
+#include "cairn/http.h"
+
+enum {
+	JOURNAL_BODY_MAX_CHARS = 100000,  /* characters (code points) of the body */
+	JOURNAL_TITLE_MAX_CHARS = 200,
+	JOURNAL_TAGS_MAX = 20,
+	JOURNAL_TAG_MAX_CHARS = 40,
+	JOURNAL_FORMAT = 1,               /* title NUL tags NUL body, tags joined by '\n' */
+	JOURNAL_LIST_MAX = 1000,          /* entries on the journal's page */
+};
+
+/* /journal..., /recovery-code, /recover. */
+void journal_routes(router *r);
+
+#endif
