@@ -251,6 +251,13 @@ export async function buildFixture() {
                                   (current_date + 30) + time '10:00', $2, 'plenary')
                           RETURNING id`, [A.id, `Authz agenda item ${u}`]);
 
+  // A journal entry of the bystander's (the ciphertext is never opened: nobody else may).
+  await sql('INSERT INTO journal_keys (user_id, version) VALUES ($1, 1)', [bystander.id]);
+  const journalEntry = await one(`INSERT INTO journal_entries (user_id, key_version, sealed,
+                                    created_at, updated_at)
+                                  VALUES ($1, 1, decode(repeat('ab', 296), 'hex'), now(), now())
+                                  RETURNING id`, [bystander.id]);
+
   const sessions = {};
   for (const role of roles) sessions[role] = await sessionOf(people[role]);
   sessions.anonymous = await anonymousSession();
@@ -306,6 +313,8 @@ export async function buildFixture() {
     // The session the request is made with, made for the route: signing out ends it.
     'own-session': () => ({ freshSession: true }),
     enrollment: () => ({ params: { id: enrollment } }),
+    // Someone else's journal entry: everyone gets 404, administrators included.
+    'journal-entry': () => ({ params: { id: journalEntry }, form: { body: 'x', confirmed: 'yes' } }),
     team: () => ({ params: { id: team } }),
     'team-member': () => ({ params: { id: team, mid: teamMembers[0] } }),
     'team-invitation': () => ({ query: { token: teamToken }, form: { token: teamToken } }),
