@@ -852,6 +852,46 @@ static void test_checker_refuses(void **state)
 	                         "<code class=\"language-c++\">x</code></p>\n<ol start=\"3\">"));
 }
 
+/* cmark_in_arena (the journal's pages): the same output as cmark's own
+ * allocator, and cmark's work (which copies the source) is in the arena, so
+ * arena_wipe reaches it. */
+static void test_cmark_in_arena(void **state)
+{
+	arena *a = *state;
+	static const char *inputs[] = {
+		"",
+		"plain words",
+		"# Title\n\n*em* **strong** `code` [link](https://example.org) <b>raw</b>\n\n"
+		"> quote\n>\n> - a\n> - b\n\n```c\nint x;\n```\n\n![alt](/x.png) @someone",
+		"1. one\n2. two\n\n---\n\nhttps://example.org/path and mailto:x@example.org",
+	};
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		const char *src = inputs[i];
+		markdown_result heap, in_arena;
+		markdown_options plain = {0}, opt = {.cmark_in_arena = true};
+		size_t before = a->used_total;
+		assert_true(markdown_render(a, src, strlen(src), &plain, &heap));
+		size_t heap_used = a->used_total - before;
+		before = a->used_total;
+		assert_true(markdown_render(a, src, strlen(src), &opt, &in_arena));
+		size_t arena_used = a->used_total - before;
+		assert_string_equal(heap.html, in_arena.html);
+		assert_string_equal(heap.text, in_arena.text);
+		assert_true(arena_used >= heap_used + strlen(src));
+	}
+	/* Deep nesting and a long text work with the arena too. */
+	size_t n = 20000;
+	char *deep = arena_alloc(a, n + 1);
+	memset(deep, '>', n);
+	deep[n] = '\0';
+	markdown_result r;
+	markdown_options opt = {.cmark_in_arena = true};
+	assert_true(markdown_render(a, deep, n, &opt, &r));
+	/* A render with cmark's own allocator afterwards is unaffected. */
+	assert_true(markdown_render(a, "*x*", 3, NULL, &r));
+	assert_string_equal(r.html, "<p><em>x</em></p>\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -873,6 +913,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deep_nesting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_excerpt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cmark_in_arena, setup, teardown),
 		cmocka_unit_test(test_checker_refuses),
 	};
 	return cmocka_run_group_tests_name("markdown", tests, NULL, NULL);

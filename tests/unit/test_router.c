@@ -90,9 +90,33 @@ static void test_match_and_rules(void **state)
 	arena_free(&a);
 }
 
+/* router_mark_sensitive marks the route added last, and only it. */
+static void test_sensitive(void **state)
+{
+	(void)state;
+	router r;
+	router_init(&r);
+	router_add(&r, "GET", "/a", h, ACCESS_ANYONE, "a");
+	router_add(&r, "GET", "/journal/:id", h2, ACCESS_SIGNED_IN, "b");
+	router_mark_sensitive(&r);
+	router_add(&r, "GET", "/c", h, ACCESS_ANYONE, "c");
+	assert_false(r.routes[0].sensitive);
+	assert_true(r.routes[1].sensitive);
+	assert_false(r.routes[2].sensitive);
+	arena a;
+	arena_init(&a, 0);
+	const route *rt = NULL;
+	route_params p;
+	const char *allow = NULL;
+	assert_int_equal(router_match(&r, &a, "GET", "/journal/7", &rt, &p, &allow), ROUTER_FOUND);
+	assert_true(rt->sensitive);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sensitive),
 		cmocka_unit_test(test_access_names),
 		cmocka_unit_test(test_access_text),
 		cmocka_unit_test(test_match_and_rules),
