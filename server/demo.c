@@ -8,6 +8,7 @@
 #include "cairn/clock.h"
 #include "cairn/db.h"
 #include "cairn/forum.h"
+#include "cairn/journal.h"
 #include "cairn/log.h"
 #include "cairn/migrate.h"
 #include "cairn/placement.h"
@@ -53,6 +54,72 @@ static const account_fields people[] = {
 	{"hospice@cairn.test", "ferrari", "Lucia Ferrari, LCSW", "social_worker", "she/her",
 	 "America/New_York", "adult", false},
 };
+
+/* Two entries of Priya's private journal, written after the reflection
+ * blocks of days 1 and 2 of the May cohort. Only the loader can write them:
+ * it holds her journal key for the moment her account is created (the
+ * server never can afterwards without her password). */
+static const struct {
+	int day;             /* 0: the offering's first day */
+	const char *at;      /* local time, in the offering's zone */
+	const char *title, *tags, *body;
+} priya_journal[] = {
+	{0, "17:20", "What I carry home from the night shifts",
+	 "small group\nsustainability\nnight shift",
+	 "We went around the circle and said one thing we carry home from work. I said "
+	 "\"the quiet after the call light stops\", and then could not say more, and nobody rushed "
+	 "me. That is new for me.\n\n"
+	 "Things I want to remember from the scaffolds session:\n\n"
+	 "- Ask about **the person** before the symptoms: *what matters most to you right now?*\n"
+	 "- Spiritual distress is an assessment domain, not a consult I hand off.\n"
+	 "- I already do half of this at 3 a.m. I just never called it assessment.\n\n"
+	 "Sam said sustainability is not self-care homework, it is how a team shares the weight. "
+	 "I want to bring that to our unit huddle: five minutes after a death, before the next "
+	 "admission.\n\n"
+	 "> Notice what you notice. (Facilitator, end of the block)"},
+	{1, "16:58", "Delivering serious news: the pause",
+	 "serious news\ncommunication\npractice",
+	 "Practice with the simulated daughter today. I gave the warning shot and then filled "
+	 "the silence *immediately*, with numbers. Chidi stopped the role-play and asked what "
+	 "I was afraid would happen in the silence. Honest answer: that she would cry and I "
+	 "would not know what to do with my hands.\n\n"
+	 "Second try I counted to seven in my head. She (the actor) said \"so he is dying\", "
+	 "and I said \"yes\" and nothing else for a moment. It felt like the most useful thing "
+	 "I did all day.\n\n"
+	 "For next shift:\n\n"
+	 "1. Ask what they already know before I say anything.\n"
+	 "2. Name the emotion before the plan.\n"
+	 "3. Let the silence do some of the work.\n\n"
+	 "Tired, but the good kind."},
+};
+
+static bool load_priya_journal(PGconn *db, arena *a, int64_t uid, const uint8_t jmk[32])
+{
+	PGresult *r = db_q0(db,
+		"SELECT id, starts_on, time_zone FROM offerings WHERE slug = 'core-practice-2026-05'");
+	if (!r)
+		return false;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return true;   /* no May cohort in this database: nothing to reflect on */
+	}
+	const char *oid = arena_strdup(a, db_val(r, 0, 0));
+	const char *starts = arena_strdup(a, db_val(r, 0, 1));
+	const char *zone = arena_strdup(a, db_val(r, 0, 2));
+	PQclear(r);
+	bool ok = true;
+	for (size_t i = 0; ok && i < sizeof priya_journal / sizeof priya_journal[0]; i++) {
+		r = db_q(db,
+			"SELECT extract(epoch FROM (($1::date + $2::int) + $3::time) AT TIME ZONE $4)::bigint",
+			starts, arena_sprintf(a, "%d", priya_journal[i].day), priya_journal[i].at, zone);
+		ok = r != NULL;
+		long long at = ok ? atoll(db_val(r, 0, 0)) : 0;
+		PQclear(r);
+		ok = ok && journal_write(db, a, uid, jmk, 1, atoll(oid), priya_journal[i].title,
+		                         priya_journal[i].tags, priya_journal[i].body, at, NULL);
+	}
+	return ok;
+}
 
 /* A conversation script (sql/demo/<name>.sql, then <name>_after.sql),
  * written once: when `loaded_sql` (a count) says the spaces it fills hold
@@ -258,6 +325,7 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 		const char *conflict = NULL;
 		ok = db_begin(db) &&
 		     accounts_create(db, &a, &people[i], DEMO_PASSWORD, &uid, jmk, code, &conflict) &&
+		     (strcmp(people[i].handle, "priya") || load_priya_journal(db, &a, uid, jmk)) &&
 		     db_exec(db, "UPDATE credentials SET recovery_confirmed = true WHERE user_id = $1",
 		             1, (const char *[]){arena_sprintf(&a, "%lld", (long long)uid)}) &&
 		     db_commit(db);

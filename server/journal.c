@@ -108,12 +108,12 @@ typedef struct content {
 /* Seal c as entry `id` (format JOURNAL_FORMAT) under jmk/version into a
  * bytea parameter; NULL if it is too large to seal. The plaintext is laid
  * out in the arena (wiped with it). */
-static const char *seal(request *req, const uint8_t *jmk, int version, int64_t user_id,
+static const char *seal(arena *a, const uint8_t *jmk, int version, int64_t user_id,
                         long long id, const content *c)
 {
 	size_t lt = strlen(c->title), lg = strlen(c->tags), lb = strlen(c->body);
 	size_t n = lt + 1 + lg + 1 + lb;
-	char *plain = arena_alloc(req->a, n);
+	char *plain = arena_alloc(a, n);
 	memcpy(plain, c->title, lt);
 	plain[lt] = '\0';
 	memcpy(plain + lt + 1, c->tags, lg);
@@ -122,12 +122,12 @@ static const char *seal(request *req, const uint8_t *jmk, int version, int64_t u
 	size_t cap = crypto_entry_sealed_size(n), len = 0;
 	if (!cap)
 		return NULL;
-	uint8_t *out = arena_alloc(req->a, cap);
+	uint8_t *out = arena_alloc(a, cap);
 	char ad[CRYPTO_AD_MAX_BYTES];
 	size_t ad_len = entry_ad(ad, user_id, id, version, JOURNAL_FORMAT);
 	bool ok = crypto_entry_seal(jmk, (uint64_t)id, plain, n, ad, ad_len, out, &len);
 	sodium_memzero(plain, n);
-	return ok ? db_bytea_param(req->a, out, len) : NULL;
+	return ok ? db_bytea_param(a, out, len) : NULL;
 }
 
 /* Open a sealed entry into c (arena copies). false when it does not open
@@ -533,6 +533,33 @@ static void cannot_page(request *req, int status, const entry *e, const char *do
 	http_render(req, status, "journal_cannot", page_title(req, e), v);
 }
 
+bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES],
+                   int version, int64_t offering_id, const char *title, const char *tags,
+                   const char *body, long long at, int64_t *id_out)
+{
+	content c = {title ? title : "", tags ? tags : "", body};
+	PGresult *r = db_q0(db, "SELECT nextval('journal_entries_id_seq')");
+	if (!r)
+		return false;
+	long long id = atoll(db_val(r, 0, 0));
+	PQclear(r);
+	const char *sealed = seal(a, jmk, version, user_id, id, &c);
+	const char *p[] = {arena_sprintf(a, "%lld", id), arena_sprintf(a, "%lld", (long long)user_id),
+	                   arena_sprintf(a, "%lld", (long long)offering_id),
+	                   arena_sprintf(a, "%d", version), arena_sprintf(a, "%d", JOURNAL_FORMAT),
+	                   sealed, arena_sprintf(a, "%lld", at)};
+	bool ok = sealed &&
+	          db_exec(db,
+	                  "INSERT INTO journal_entries (id, user_id, offering_id, key_version, format,"
+	                  " sealed, created_at, updated_at)"
+	                  " VALUES ($1, $2, nullif($3, '0')::bigint, $4, $5, $6::bytea,"
+	                  " to_timestamp($7), to_timestamp($7))",
+	                  7, p);
+	if (ok && id_out)
+		*id_out = id;
+	return ok;
+}
+
 /* ---- handlers: entries ------------------------------------------------- */
 
 static void journal_list(request *req)
@@ -613,34 +640,18 @@ static void journal_create(request *req)
 		          "and save it then.");
 		return;
 	}
-	long long id = 0;
-	const char *now = session_now_param(req);
-	PGresult *r = db_q0(db, "SELECT nextval('journal_entries_id_seq')");
-	if (r) {
-		id = atoll(db_val(r, 0, 0));
-		PQclear(r);
-	}
-	const char *sealed = r ? seal(req, kr.current, kr.version, u->id, id, &f.c) : NULL;
-	bool ok = sealed &&
-	          db_exec(db,
-	                  "INSERT INTO journal_entries (id, user_id, offering_id, key_version, format,"
-	                  " sealed, created_at, updated_at)"
-	                  " VALUES ($1, $2, nullif($3, '0')::bigint, $4, $5, $6::bytea,"
-	                  " to_timestamp($7), to_timestamp($7))",
-	                  7, (const char *[]){num(req, id), num(req, u->id), num(req, f.offering_id),
-	                                      num(req, kr.version), num(req, JOURNAL_FORMAT), sealed,
-	                                      now});
+	int64_t id = 0;
+	bool ok = journal_write(db, req->a, u->id, kr.current, kr.version, f.offering_id, f.c.title,
+	                        f.c.tags, f.c.body, (long long)clock_now(), &id);
 	int version = kr.version;
 	keyring_wipe(&kr);
 	if (!ok) {
-		if (r && !sealed)
-			log_error("journal: an entry of user %lld could not be sealed", (long long)u->id);
 		http_db_error(req);
 		return;
 	}
-	log_info("journal: user %lld wrote entry %lld (key version %d)", (long long)u->id, id,
-	         version);
-	http_redirect(req, arena_sprintf(req->a, "/journal/%lld", id));
+	log_info("journal: user %lld wrote entry %lld (key version %d)", (long long)u->id,
+	         (long long)id, version);
+	http_redirect(req, arena_sprintf(req->a, "/journal/%lld", (long long)id));
 }
 
 static void journal_show(request *req)
@@ -712,7 +723,7 @@ static void journal_edit_post(request *req)
 		return;
 	}
 	/* Re-sealed under the session's (current) key, with a fresh nonce. */
-	const char *sealed = seal(req, kr.current, kr.version, u->id, e->id, &f.c);
+	const char *sealed = seal(req->a, kr.current, kr.version, u->id, e->id, &f.c);
 	bool ok = sealed &&
 	          db_exec(db,
 	                  "UPDATE journal_entries SET sealed = $3::bytea, key_version = $4,"
@@ -1097,7 +1108,7 @@ static void rotate_post(request *req)
 			ok = true;
 			for (int i = 0; ok && i < n; i++) {
 				ids[i] = num(req, es[i].id);
-				seals[i] = seal(req, fresh, version, u->id, es[i].id, &es[i].c);
+				seals[i] = seal(req->a, fresh, version, u->id, es[i].id, &es[i].c);
 				ok = seals[i] != NULL;
 			}
 			PGresult *up = ok ? db_q(db,

@@ -24,6 +24,9 @@
 #ifndef CAIRN_JOURNAL_H
 #define CAIRN_JOURNAL_H
 
+#include <stdint.h>
+
+#include "cairn/crypto.h"
 #include "cairn/http.h"
 
 enum {
@@ -34,6 +37,16 @@ enum {
 	JOURNAL_FORMAT = 1,               /* title NUL tags NUL body, tags joined by '\n' */
 	JOURNAL_LIST_MAX = 1000,          /* entries on the journal's page */
 };
+
+/* Write a new entry of user_id, sealed under jmk (key version `version`),
+ * written at `at` (Unix seconds); offering_id 0 for none. Inside the
+ * caller's transaction; the plaintext copy lives in a (wipe it if it must
+ * not outlive the call). The entry's id goes to *id (may be NULL). For the
+ * journal's own form and the demo loader, which holds the key at account
+ * creation. */
+bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES],
+                   int version, int64_t offering_id, const char *title, const char *tags,
+                   const char *body, long long at, int64_t *id);
 
 /* /journal..., /recovery-code, /recover. */
 void journal_routes(router *r);
