@@ -24,16 +24,15 @@ import {
   closeSql, mainText, alertText, testSession,
 } from './accounts-lib.mjs';
 
-after(() => {
-  closeSql();
-  closeConnections();
-});
-
 const made = [];
 after(async () => {
+  // The accounts made here go, with their entries and keys (ON DELETE CASCADE); then the
+  // connections close (after the last query, or the process would not end).
   if (made.length) {
     await sql('DELETE FROM users WHERE id = ANY($1::bigint[])', [`{${made.join(',')}}`]);
   }
+  closeSql();
+  closeConnections();
 });
 
 async function account(tag) {
