@@ -286,9 +286,15 @@ bool keys_change_password(PGconn *db, int64_t user_id, const uint8_t jmk[CRYPTO_
 	return ok;
 }
 
-bool keys_reset(PGconn *db, int64_t user_id, const char *new_password,
-                uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
-                char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
+/* A new JMK version for user_id: a random key (returned in jmk/version),
+ * wrapped under a KEK from `password` with a fresh salt, and a recovery code
+ * for it. Older versions lose their KEK wraps (the password they came from
+ * no longer opens anything) but keep their recovery wraps: a reset leaves
+ * them to be unlocked by the old code, a rotation re-encrypts and then drops
+ * them (keys_drop_older). Runs inside the caller's transaction. */
+static bool new_version(PGconn *db, int64_t user_id, const char *password,
+                        uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
+                        char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
 {
 	num uid, ver;
 	fmt_i64(uid, user_id);
@@ -304,42 +310,6 @@ bool keys_reset(PGconn *db, int64_t user_id, const char *new_password,
 	fmt_i64(ver, next);
 	uint8_t kek[CRYPTO_KEY_BYTES];
 	crypto_random(jmk, CRYPTO_KEY_BYTES);
-	/* The old KEK wraps can never open again (the old password is gone
-	 * from the server's view): drop them rather than keep dead bytes. */
-	bool ok = db_exec(db, "UPDATE journal_keys SET kek_wrap = NULL WHERE user_id = $1", 1,
-	                  (const char *[]){uid}) &&
-	          db_exec(db, "INSERT INTO journal_keys (user_id, version) VALUES ($1, $2)", 2,
-	                  (const char *[]){uid, ver}) &&
-	          set_password(db, NULL, user_id, new_password, kek, false, next, NULL) &&
-	          store_kek_wrap(db, user_id, next, kek, jmk) &&
-	          issue_code(db, user_id, jmk, next, code);
-	sodium_memzero(kek, sizeof kek);
-	if (!ok)
-		sodium_memzero(jmk, CRYPTO_KEY_BYTES);
-	return ok;
-}
-
-bool keys_rotate(PGconn *db, int64_t user_id, const char *password,
-                 uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
-                 char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
-{
-	num uid, ver;
-	fmt_i64(uid, user_id);
-	PGresult *r = db_q(db, "SELECT key_version FROM credentials WHERE user_id = $1 FOR UPDATE",
-	                   uid);
-	if (!r || PQntuples(r) != 1) {
-		PQclear(r);
-		return false;
-	}
-	int next = atoi(db_val(r, 0, 0)) + 1;
-	PQclear(r);
-	*version = next;
-	fmt_i64(ver, next);
-	uint8_t kek[CRYPTO_KEY_BYTES];
-	crypto_random(jmk, CRYPTO_KEY_BYTES);
-	/* Unlike a reset, the old versions stay reachable until the caller has
-	 * moved everything: the new one is linked from nothing, and
-	 * keys_drop_older removes the old ones. */
 	bool ok = db_exec(db, "UPDATE journal_keys SET kek_wrap = NULL WHERE user_id = $1", 1,
 	                  (const char *[]){uid}) &&
 	          db_exec(db, "INSERT INTO journal_keys (user_id, version) VALUES ($1, $2)", 2,
@@ -351,6 +321,20 @@ bool keys_rotate(PGconn *db, int64_t user_id, const char *password,
 	if (!ok)
 		sodium_memzero(jmk, CRYPTO_KEY_BYTES);
 	return ok;
+}
+
+bool keys_reset(PGconn *db, int64_t user_id, const char *new_password,
+                uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
+                char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
+{
+	return new_version(db, user_id, new_password, jmk, version, code);
+}
+
+bool keys_rotate(PGconn *db, int64_t user_id, const char *password,
+                 uint8_t jmk[CRYPTO_KEY_BYTES], int *version,
+                 char code[CRYPTO_RECOVERY_TEXT_BYTES + 1])
+{
+	return new_version(db, user_id, password, jmk, version, code);
 }
 
 bool keys_drop_older(PGconn *db, int64_t user_id, int version)
