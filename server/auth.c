@@ -69,6 +69,32 @@ int auth_throttle_wait(PGconn *db, const char *key, int free_failures, long long
 	return wait > 0 ? (int)wait : 0;
 }
 
+const char *auth_email_key(arena *a, const char *email)
+{
+	char *key = arena_sprintf(a, "email:%s", email);
+	for (char *k = key; *k; k++)
+		if (*k >= 'A' && *k <= 'Z')
+			*k = (char)(*k - 'A' + 'a');
+	return key;
+}
+
+bool auth_check_enter(request *req, PGconn *db, const char *key, long long now)
+{
+	int wait = auth_throttle_wait(db, key, AUTH_FREE_FAILURES_EMAIL, now);
+	if (wait) {
+		if (wait < 0)
+			http_db_error(req);
+		else
+			auth_too_many(req, wait);
+		return false;
+	}
+	if (!auth_gate_enter()) {
+		auth_busy(req);
+		return false;
+	}
+	return true;
+}
+
 bool auth_throttle_fail(PGconn *db, const char *key, long long now)
 {
 	char now_s[24];
@@ -152,11 +178,8 @@ static void signin_post(request *req)
 	if (!db)
 		return;
 	long long now = (long long)clock_now();
-	char *lower = arena_strdup(req->a, email);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	const char *email_key = arena_sprintf(req->a, "email:%s", lower);
+	const char *email_key = auth_email_key(req->a, email);
+	const char *lower = email_key + strlen("email:");
 	const char *addr_key = arena_sprintf(req->a, "addr:%s", req->client_addr);
 	int wait_email = auth_throttle_wait(db, email_key, AUTH_FREE_FAILURES_EMAIL, now);
 	int wait_addr = auth_throttle_wait(db, addr_key, AUTH_FREE_FAILURES_ADDR, now);

@@ -1064,23 +1064,10 @@ static void rotate_post(request *req)
 		return;
 	}
 	long long now = (long long)clock_now();
-	/* The same counter as sign-in's and the password change's. */
-	char *tkey = arena_sprintf(req->a, "email:%s", u->email);
-	for (char *k = tkey; *k; k++)
-		if (*k >= 'A' && *k <= 'Z')
-			*k = (char)(*k - 'A' + 'a');
-	int wait = auth_throttle_wait(db, tkey, AUTH_FREE_FAILURES_EMAIL, now);
-	if (wait) {
-		if (wait < 0)
-			http_db_error(req);
-		else
-			auth_too_many(req, wait);
+	/* The same counter as sign-in's. */
+	const char *tkey = auth_email_key(req->a, u->email);
+	if (!auth_check_enter(req, db, tkey, now))
 		return;
-	}
-	if (!auth_gate_enter()) {
-		auth_busy(req);
-		return;
-	}
 	keyring kr;
 	keyring_load(req, &kr);
 	uint8_t checked[CRYPTO_KEY_BYTES], fresh[CRYPTO_KEY_BYTES];

@@ -272,23 +272,10 @@ static void password_post(request *req)
 	if (!db)
 		return;
 	long long now = (long long)clock_now();
-	/* The same counter as sign-in's, which folds the email to lower case. */
-	char *key = arena_sprintf(req->a, "email:%s", u->email);
-	for (char *k = key; *k; k++)
-		if (*k >= 'A' && *k <= 'Z')
-			*k = (char)(*k - 'A' + 'a');
-	int wait = auth_throttle_wait(db, key, AUTH_FREE_FAILURES_EMAIL, now);
-	if (wait) {
-		if (wait < 0)
-			http_db_error(req);
-		else
-			auth_too_many(req, wait);
+	/* The same counter as sign-in's. */
+	const char *key = auth_email_key(req->a, u->email);
+	if (!auth_check_enter(req, db, key, now))
 		return;
-	}
-	if (!auth_gate_enter()) {
-		auth_busy(req);
-		return;
-	}
 	uint8_t jmk[CRYPTO_KEY_BYTES];
 	int version = 0;
 	keys_result res = keys_verify(db, u->id, current, jmk, &version);

@@ -37,6 +37,16 @@ int auth_throttle_wait(PGconn *db, const char *key, int free_failures, long long
 bool auth_throttle_fail(PGconn *db, const char *key, long long now);
 bool auth_throttle_clear(PGconn *db, const char *key);
 
+/* The throttle key of an email address ("email:" and the address folded to
+ * lower case, as sign-in counts it), in a. */
+const char *auth_email_key(arena *a, const char *email);
+
+/* Before a password check outside sign-in (password change, key rotation):
+ * answer 429 if `key` must still wait, or 503 if the Argon2id gate is full,
+ * or the database error page, and return false; true when the caller may
+ * check the password (and must call auth_gate_leave afterwards). */
+bool auth_check_enter(request *req, PGconn *db, const char *key, long long now);
+
 /* Answer 503 "busy" with Retry-After (the gate was full). */
 void auth_busy(request *req);
 /* Answer 429 with Retry-After and re-render nothing else. */
