@@ -125,6 +125,13 @@ static bool may_flag(request *req, const forum_post *p)
 		http_error(req, 409, "A moderator has already hidden this post. Nothing was changed.");
 		return false;
 	}
+	/* Only its author and the moderators see a post that waits, and the
+	 * moderators approve or reject it: a flag would only queue it twice. */
+	if (p->held) {
+		http_error(req, 409, "This post waits for a moderator's approval: approve or reject "
+		                     "it instead. Nothing was changed.");
+		return false;
+	}
 	return true;
 }
 

@@ -4,7 +4,8 @@
  *
  * Anyone who may react in a space (SPACE_REACT) can flag a post of someone
  * else once, with a reason: disrespectful, off-topic, identifies a patient,
- * or something else (which needs a note of at most 500 characters). The
+ * or something else (which needs a note of at most 500 characters); not a
+ * post that is hidden or waits for approval (the moderators have it). The
  * space's moderators review open flags, per space and across every space
  * they moderate, each with the post in context and what they can do about
  * it: hide the post, dismiss the flags, lock the thread. Who flagged is

@@ -162,7 +162,8 @@ export async function buildFixture() {
   const P = await makeOffering(course, `az-p-${u}`, -100);
   const X = await makeOffering(course2, `az-x-${u}`, 30);
 
-  const roles = ['learner', 'other-cohort', 'pending', 'member', 'other-member', 'former-member',
+  const roles = ['learner', 'other-cohort', 'pending', 'member', 'muted-member', 'other-member',
+    'former-member',
     'lapsed-member', 'past-member', 'facilitator', 'other-facilitator', 'former-facilitator',
     'director', 'series-director', 'other-director', 'admin'];
   const people = {};
@@ -175,7 +176,9 @@ export async function buildFixture() {
   const enrollment = await enroll(L, A, 'learner');
   await enroll(people['other-cohort'], B, 'learner');
   await enroll(people.pending, A, 'learner', 'pending_payment');
-  for (const r of ['member', 'other-member', 'former-member']) await enroll(people[r], A, 'learner');
+  for (const r of ['member', 'muted-member', 'other-member', 'former-member']) {
+    await enroll(people[r], A, 'learner');
+  }
   await enroll(people['lapsed-member'], A, 'learner', 'cancelled');
   await enroll(people['past-member'], P, 'learner');
   await enroll(people.facilitator, A, 'facilitator');
@@ -194,6 +197,7 @@ export async function buildFixture() {
                   left_at, reason) VALUES ($1, $2, $3, $4, now() - interval '10 days',
                   CASE WHEN $5 = 'left' THEN now() - interval '5 days' END, '')`;
   await sql(stay, [G1, S, people.member.id, A.id, 'open']);
+  await sql(stay, [G1, S, people['muted-member'].id, A.id, 'open']);
   await sql(stay, [G2, S, people['other-member'].id, A.id, 'open']);
   await sql(stay, [G1, S, people['former-member'].id, A.id, 'left']);
   await sql(stay, [G1, S, people['lapsed-member'].id, A.id, 'open']);
@@ -229,6 +233,42 @@ export async function buildFixture() {
     t AS (UPDATE threads SET last_number = 2 WHERE id = $1)
     SELECT id FROM p`,
   [moderatedThread.thread, L.id, `Authz hidden post body ${u}`, `Authz hidden reason ${u}`]);
+  // A thread the muted member opened before a facilitator muted them in the cohort's and
+  // G1's spaces (issue 11): they still read, react, flag and follow there, and neither post,
+  // reply, start a thread nor change their posts until the mute ends.
+  const mutedThread = await insertThread(cohortSpace, people['muted-member'],
+    `Authz muted thread ${u}`, `Authz muted post body ${u}`);
+  await sql(`INSERT INTO mutes (space_id, user_id, until, reason, muted_by, created_at)
+             SELECT s, $1, now() + interval '7 days', 'Authz mute', $2, now() - interval '1 hour'
+               FROM unnest($3::bigint[]) AS s`,
+  [people['muted-member'].id, people.facilitator.id, `{${cohortSpace},${groupSpace}}`]);
+  // Posts held for approval (pre-moderation, sql/016: unnumbered until approved): the
+  // learner's reply in a thread the facilitator opened, and a thread the learner opened whose
+  // opening post waits (the thread is theirs and the moderators' alone). Only their author
+  // and the space's moderators see them. The held reply has a search vector, as if it had
+  // been indexed, so the search test shows that search leaves held posts out.
+  const waitingThread = await insertThread(cohortSpace, people.facilitator,
+    `Authz waiting thread ${u}`, `Authz waiting opening ${u}`);
+  const heldBody = `Authz held post body ${u}`;
+  const insertHeld = (threadId, body) => one(`
+    INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,
+                       created_at, held)
+    VALUES ($1, NULL, $2, $3, '<p>' || $3 || '</p>' || E'\n', $3, to_tsvector('english', $3),
+            now() - interval '3 hours', true)
+    RETURNING id`, [threadId, L.id, body]);
+  const heldPost = await insertHeld(waitingThread.thread, heldBody);
+  const heldThread = await one(`
+    WITH t AS (
+      INSERT INTO threads (space_id, author_id, title, created_at, last_post_at, last_poster_id,
+                           last_number)
+      VALUES ($1, $2, $3, now() - interval '2 hours', now() - interval '2 hours', $2, 0)
+      RETURNING id, created_at)
+    INSERT INTO posts (thread_id, number, author_id, body_src, body_html, body_text, search,
+                       created_at, held)
+    SELECT t.id, NULL, $2, $4, '<p>' || $4 || '</p>' || E'\n', $4, ''::tsvector, t.created_at,
+           true FROM t
+    RETURNING thread_id`,
+  [cohortSpace, L.id, `Authz held thread ${u}`, `Authz held opening ${u}`]);
   // An earlier version of each post (a moderator may purge it).
   const revision = async (postId, text) => one(`INSERT INTO post_revisions (post_id, body_src,
       created_at, replaced_at) VALUES ($1, $2, now() - interval '2 days', now() - interval '1 day')
@@ -331,6 +371,18 @@ export async function buildFixture() {
     'hidden-post': () => ({ params: { id: hiddenPost }, shows: [`Authz hidden post body ${u}`] }),
     'hidden-post-thread': () => ({ params: { id: moderatedThread.thread, n: '2' },
       shows: [`Authz hidden post body ${u}`, `Authz hidden reason ${u}`] }),
+    'muted-post': () => ({ params: { id: mutedThread.post }, shows: [`Authz muted post body ${u}`] }),
+    'held-post': () => ({ params: { id: heldPost }, shows: [heldBody] }),
+    // Approving acts at once (no page asks first): each cell approves a held post of its own.
+    'approvable-held-post': async () => ({
+      params: { id: await insertHeld(waitingThread.thread, `Authz approvable post ${u}`) },
+      eachCell: true }),
+    'held-post-thread': () => ({ params: { id: waitingThread.thread, n: '1' },
+      shows: [heldBody] }),
+    'held-thread': () => ({ params: { id: heldThread, n: '1' },
+      shows: [`Authz held thread ${u}`, `Authz held opening ${u}`] }),
+    'held-thread-listing': () => ({ params: { id: cohortSpace }, shows: [`Authz held thread ${u}`] }),
+    'held-search': () => ({ query: { q: `held ${u}` }, shows: [heldBody] }),
     'learner-person': () => ({ params: { handle: L.handle }, shows: [L.name] }),
     // A member of each space, as a moderator's action names them (muting).
     'cohort-member': () => ({ params: { id: cohortSpace, uid: people.member.id },
@@ -347,17 +399,37 @@ export async function buildFixture() {
     'group-notification': () => ({ shows: [`Authz group thread ${u}`], badgeless: true }),
   };
 
-  // What no refused page may show: every name and title of the fixture that is not public.
-  // (Offering, course and series titles are on the public pages.)
+  // What no refused page may show: every name and title of the fixture that is not public
+  // (offering, course and series titles are on the public pages), unless the role may read it
+  // anyway (`readers`): a 403 answers someone who may see the object, and the page that says
+  // why (a muted member's reply shown back on its thread) may show what they read there.
+  const cohortMods = ['facilitator', 'other-facilitator', 'director', 'series-director', 'admin'];
+  const groupMods = ['facilitator', 'director', 'series-director', 'admin'];
+  const cohort = ['learner', 'member', 'muted-member', 'other-member', 'former-member',
+    ...cohortMods];
+  const group = ['member', 'muted-member', ...groupMods];
+  // Everyone who reads the series' space shares it with everyone else who does (/u/:handle).
+  const seriesSpace = [...cohort, 'other-cohort', 'past-member', 'former-facilitator'];
   const secrets = [
-    ...Object.entries(people).map(([role, p]) => ({ text: p.name, owner: role })),
-    { text: `Authz Group One ${u}` }, { text: `Authz Group Two ${u}` },
-    { text: `Authz Cohort Space ${u}` },
-    { text: `Authz cohort thread ${u}` }, { text: `Authz cohort post body ${u}` },
-    { text: `Authz group thread ${u}` }, { text: `Authz group post body ${u}` },
-    { text: `Authz moderated thread ${u}` }, { text: `Authz hidden post body ${u}` },
-    { text: `Authz hidden reason ${u}` },
-    { text: `Authz cohort revision ${u}` }, { text: `Authz group revision ${u}` },
+    ...Object.entries(people).map(([role, p]) => ({ text: p.name, owner: role,
+      readers: seriesSpace.includes(role) ? seriesSpace : [] })),
+    { text: `Authz Group One ${u}`, readers: group }, { text: `Authz Group Two ${u}` },
+    { text: `Authz Cohort Space ${u}`, readers: cohort },
+    { text: `Authz cohort thread ${u}`, readers: cohort },
+    { text: `Authz cohort post body ${u}`, readers: cohort },
+    { text: `Authz group thread ${u}`, readers: group },
+    { text: `Authz group post body ${u}`, readers: group },
+    { text: `Authz moderated thread ${u}`, readers: cohort },
+    { text: `Authz hidden post body ${u}`, readers: ['learner', ...cohortMods] },
+    { text: `Authz hidden reason ${u}`, readers: ['learner', ...cohortMods] },
+    { text: `Authz muted thread ${u}`, readers: cohort },
+    { text: `Authz muted post body ${u}`, readers: cohort },
+    { text: `Authz waiting thread ${u}`, readers: cohort },
+    { text: heldBody, readers: ['learner', ...cohortMods] },
+    { text: `Authz held thread ${u}`, readers: ['learner', ...cohortMods] },
+    { text: `Authz held opening ${u}`, readers: ['learner', ...cohortMods] },
+    { text: `Authz cohort revision ${u}`, readers: ['learner', ...cohortMods] },
+    { text: `Authz group revision ${u}`, readers: ['member', ...groupMods] },
     { text: `Authz Team ${u}` }, { text: `Authz Team Member 1 ${u}` },
     { text: `Authz agenda item ${u}` }, { text: bystander.name }, { text: resetee.name },
     { text: `az.invited.${u}@example.test` }, { text: `az.spare.${u}@example.test` },
@@ -369,6 +441,8 @@ export async function buildFixture() {
     await sql('DELETE FROM series WHERE id = ANY($1::bigint[])', [`{${made.series.join(',')}}`]);
     await sql('DELETE FROM tokens WHERE id = ANY($1::bigint[]) OR email LIKE $2',
       [`{${made.tokens.join(',')}}`, `az.%.${u}@example.test`]);
+    // Mail to the fixture's people: invitations, the reset link, approvals of held posts.
+    await sql('DELETE FROM outbox WHERE to_email LIKE $1', [`az.%.${u}@example.test`]);
     await sql('DELETE FROM notifications WHERE user_id = ANY($1::bigint[])',
       [`{${made.users.map((p) => p.id).join(',')}}`]);
     await sql('DELETE FROM users WHERE id = ANY($1::bigint[])',
