@@ -1888,7 +1888,10 @@ bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_th
 	bool readable;
 	if (!space_load(db, a, u->id, space_id, &t.space, &readable))
 		return false;
-	if (readable && (!t.hidden || space_can(&t.space, SPACE_MODERATE))) {
+	/* As load_thread: a hidden thread is the moderators', one whose opening
+	 * post waits for approval its author's and the moderators'. */
+	if (readable && (space_can(&t.space, SPACE_MODERATE) ||
+	                 (!t.hidden && (t.last_number > 0 || t.author_id == u->id)))) {
 		*out = t;
 		*found = true;
 	}

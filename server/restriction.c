@@ -864,7 +864,10 @@ static void slow_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	PGresult *r = db_q(db, "SELECT space_id, slow_minutes FROM threads WHERE id = $1", num(a, id));
+	PGresult *r = db_q(db,
+		"SELECT space_id, slow_minutes, hidden OR (last_number = 0 AND author_id <> $2) AS unseen"
+		" FROM threads WHERE id = $1",
+		num(a, id), num(a, u->id));
 	if (!r) {
 		http_db_error(req);
 		return;
@@ -874,10 +877,22 @@ static void slow_post(request *req)
 		http_error(req, 404, NULL);
 		return;
 	}
-	long long space_id = atoll(db_val(r, 0, 0));
-	int was = atoi(db_val(r, 0, 1));
+	long long space_id = atoll(db_col(r, 0, "space_id"));
+	int was = atoi(db_col(r, 0, "slow_minutes"));
+	/* A hidden thread, or one whose opening post waits for approval, does
+	 * not exist for a member who cannot see it: 404, not 403. */
+	bool unseen = db_col(r, 0, "unseen")[0] == 't';
 	PQclear(r);
 	space s;
+	bool found;
+	if (!space_load(db, a, u->id, space_id, &s, &found)) {
+		http_db_error(req);
+		return;
+	}
+	if (!found || (unseen && !space_can(&s, SPACE_MODERATE))) {
+		http_error(req, 404, NULL);
+		return;
+	}
 	if (!moderated_space(req, db, space_id, &s))
 		return;
 	long long minutes;

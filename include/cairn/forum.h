@@ -75,8 +75,9 @@ typedef struct forum_post {
 
 /* Load thread `id` as u sees it. Returns false on a database error.
  * Otherwise *found is false when the thread does not exist or u may not see
- * it (its space is not u's to read, or it is hidden and u does not moderate
- * the space): the caller answers 404. */
+ * it (its space is not u's to read; it is hidden, or its opening post waits
+ * for approval and u did not write it, and u does not moderate the space):
+ * the caller answers 404. */
 bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_thread *out,
                        bool *found);
 
