@@ -92,16 +92,10 @@ static bool target_from_path(request *req, PGconn *db, bool thread, target *t)
 	} else {
 		space_id = id;
 	}
-	bool found;
-	if (!space_load(db, a, u->id, space_id, &t->s, &found)) {
-		http_db_error(req);
+	/* A hidden thread is the moderators', a held one also its author's. */
+	bool unseen = hidden || (held && !own);
+	if (!space_require(req, db, space_id, unseen ? SPACE_MODERATE : SPACE_READ, NULL, &t->s))
 		return false;
-	}
-	bool mod = found && space_can(&t->s, SPACE_MODERATE);
-	if (!found || (hidden && !mod) || (held && !own && !mod)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
 	if (!thread)
 		t->title = t->s.title;
 	PGresult *r = db_q(db,

@@ -68,25 +68,6 @@ bool flag_resolve_post(PGconn *db, arena *a, int64_t post_id, int64_t moderator_
 	return true;
 }
 
-/* The post named by the path, as the signed-in user sees it; 404 otherwise
- * (answered). */
-static bool post_from_path(request *req, PGconn *db, forum_post *p)
-{
-	long long id;
-	bool found = false;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!forum_post_find(db, req->a, session_user(req), id, p, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (!found)
-		http_error(req, 404, NULL);
-	return found;
-}
-
 /* Where a moderator's action from a queue returns to: the queue it came
  * from (the form's "back"), else the post in its thread. */
 static const char *back_to(request *req, const forum_post *p, const char *done)
@@ -104,13 +85,13 @@ static const char *back_to(request *req, const forum_post *p, const char *done)
 
 /* ---- flagging a post ---- */
 
-/* May the user flag p? Answers the request (409 or 403) when not. */
-static bool may_flag(request *req, const forum_post *p)
+/* The post the path names, if the user may flag it (answered when not:
+ * 404, 403 or 409). */
+static bool flaggable_post(request *req, PGconn *db, forum_post *p)
 {
-	if (!space_can(&p->thread.space, SPACE_REACT)) {
-		http_error(req, 403, "You cannot flag posts in this space. Nothing was changed.");
+	if (!forum_post_require_path(req, db, SPACE_REACT,
+	                             "You cannot flag posts in this space. Nothing was changed.", p))
 		return false;
-	}
 	if (p->author_id == session_user(req)->id) {
 		http_error(req, 409, "This is your own post: you can edit or delete it instead of "
 		                     "flagging it. Nothing was changed.");
@@ -198,7 +179,7 @@ static void flag_page(request *req)
 	if (!db)
 		return;
 	forum_post p;
-	if (!post_from_path(req, db, &p) || !may_flag(req, &p))
+	if (!flaggable_post(req, db, &p))
 		return;
 	tv *already = earlier_flag(db, req->a, u, p.id);
 	if (!already) {
@@ -219,7 +200,7 @@ static void flag_post(request *req)
 	if (!db)
 		return;
 	forum_post p;
-	if (!post_from_path(req, db, &p) || !may_flag(req, &p))
+	if (!flaggable_post(req, db, &p))
 		return;
 	const char *reason = http_form(req, "reason"), *note = http_form(req, "note");
 	if (!note)
@@ -411,24 +392,12 @@ static void space_queue_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	long long id;
 	space s;
-	bool found = false;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
-	if (!space_load(db, a, u->id, id, &s, &found)) {
-		http_db_error(req);
-		return;
-	}
 	/* The queue is the moderators' alone: for anyone else it does not exist. */
-	if (!found || !space_can(&s, SPACE_MODERATE)) {
-		http_error(req, 404, NULL);
+	if (!space_require_path(req, db, SPACE_MODERATE, NULL, &s))
 		return;
-	}
 	long long total;
-	tv *items = queue_items(db, a, u, id, "flags", session_csrf(req), &total);
+	tv *items = queue_items(db, a, u, s.id, "flags", session_csrf(req), &total);
 	if (!items) {
 		http_db_error(req);
 		return;
@@ -496,12 +465,10 @@ static void dismiss_post(request *req)
 	if (!db)
 		return;
 	forum_post p;
-	if (!post_from_path(req, db, &p))
+	if (!forum_post_require_path(req, db, SPACE_MODERATE,
+	                             "Only the space's moderators review flags. Nothing was changed.",
+	                             &p))
 		return;
-	if (!space_can(&p.thread.space, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators review flags. Nothing was changed.");
-		return;
-	}
 	long long now = (long long)clock_now();
 	int closed = 0;
 	bool ok = db_begin(db) && flag_resolve_post(db, a, p.id, u->id, "dismissed", now, &closed);

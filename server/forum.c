@@ -50,19 +50,6 @@ typedef struct thread_ref {
 	space space;
 } thread_ref;
 
-/* Load a space the signed-in user can read; 404 otherwise (answered). */
-static bool load_space(request *req, PGconn *db, long long id, space *s)
-{
-	bool found;
-	if (!space_load(db, req->a, session_user(req)->id, id, s, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (!found)
-		http_error(req, 404, NULL);
-	return found;
-}
-
 /* Load a thread the user can read (hidden threads only for moderators);
  * 404 otherwise (answered). */
 static bool load_thread(request *req, PGconn *db, long long id, bool for_update, thread_ref *t)
@@ -96,17 +83,11 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 	long long space_id = atoll(db_val(r, 0, 8));
 	t->slow_minutes = atoi(db_val(r, 0, 9));
 	PQclear(r);
-	if (!load_space(req, db, space_id, &t->space))
-		return false;
-	bool mod = space_can(&t->space, SPACE_MODERATE);
-	/* A thread whose opening post waits for approval exists only for its
-	 * author and the moderators. */
-	if ((t->hidden && !mod) ||
-	    (t->last_number == 0 && !mod && t->author_id != session_user(req)->id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	return true;
+	/* A hidden thread exists only for the moderators, one whose opening
+	 * post waits for approval only for its author and the moderators. */
+	bool unseen = t->hidden || (t->last_number == 0 && t->author_id != session_user(req)->id);
+	return space_require(req, db, space_id, unseen ? SPACE_MODERATE : SPACE_READ, NULL,
+	                     &t->space);
 }
 
 /* The instant `unix` as a ZONE_SQL value in `zone`, for zone_time and
@@ -381,17 +362,13 @@ static void space_page(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	long long id;
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
 	space s;
-	if (!load_space(req, db, id, &s))
+	if (!space_require_path(req, db, SPACE_READ, NULL, &s))
 		return;
+	long long id = s.id;
 	/* Keyset cursor: ?after=<last_post_at in µs>.<thread id> */
 	long long cursor_us = 0, cursor_id = 0;
 	const char *after = http_query(req, "after");
@@ -463,17 +440,13 @@ static void mark_space_read_post(request *req)
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
-	long long id;
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
 	space s;
-	if (!load_space(req, db, id, &s))
+	if (!space_require_path(req, db, SPACE_READ, NULL, &s))
 		return;
+	long long id = s.id;
 	bool ok = db_begin(db) &&
 		db_exec(db,
 		        "INSERT INTO reads (user_id, thread_id, last_number)"
@@ -523,16 +496,11 @@ static void new_thread_page(request *req)
 {
 	if (!authz_require_user(req))
 		return;
-	long long id;
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
 	space s;
-	if (!load_space(req, db, id, &s))
+	if (!space_require_path(req, db, SPACE_READ, NULL, &s))
 		return;
 	if (s.muted_until) {
 		new_thread_view(req, db, &s, 403, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -685,16 +653,11 @@ static void new_thread_post(request *req)
 	if (!u)
 		return;
 	arena *a = req->a;
-	long long id;
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
 	space s;
-	if (!load_space(req, db, id, &s))
+	if (!space_require_path(req, db, SPACE_READ, NULL, &s))
 		return;
 	const char *title = http_form(req, "title"), *body = http_form(req, "body");
 	const char *raw_note = http_form(req, "note");
@@ -1379,12 +1342,8 @@ static bool load_post(request *req, PGconn *db, post_ref *p)
 	if (!load_thread(req, db, thread_id, false, &p->thread))
 		return false;
 	/* Hidden and held posts: their author and the moderators only. */
-	if ((hidden || p->held) && !space_can(&p->thread.space, SPACE_MODERATE) &&
-	    p->author_id != session_user(req)->id) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	return true;
+	bool unseen = (hidden || p->held) && p->author_id != session_user(req)->id;
+	return !unseen || space_allow(req, &p->thread.space, SPACE_MODERATE, NULL);
 }
 
 static void edit_view(request *req, const post_ref *p, int status, const char *body,
@@ -1426,12 +1385,9 @@ static bool may_change(request *req, const post_ref *p)
 		return false;
 	}
 	/* SPACE_POST covers changing one's posts: a muted member leaves them. */
-	if (!space_can(&p->thread.space, SPACE_POST)) {
-		http_error(req, 403, "You are muted in this space: you can read, but not post or "
-		                     "change posts. Nothing was changed.");
-		return false;
-	}
-	return true;
+	return space_allow(req, &p->thread.space, SPACE_POST,
+	                   "You are muted in this space: you can read, but not post or change "
+	                   "posts. Nothing was changed.");
 }
 
 static void edit_page(request *req)
@@ -1677,10 +1633,8 @@ static void revisions_page(request *req)
 	if (!load_post(req, db, &p))
 		return;
 	/* DESIGN §5: revisions are for the author and the space's moderators. */
-	if (p.author_id != u->id && !space_can(&p.thread.space, SPACE_MODERATE)) {
-		http_error(req, 404, NULL);
+	if (p.author_id != u->id && !space_allow(req, &p.thread.space, SPACE_MODERATE, NULL))
 		return;
-	}
 	PGresult *r = db_q(db,
 		"SELECT body_src, " ZONE_SQL("created_at", "$2") ", " ZONE_SQL("replaced_at", "$2")
 		" FROM post_revisions WHERE post_id = $1 ORDER BY id DESC LIMIT 100",
@@ -1750,10 +1704,9 @@ static void pin_post(request *req)
 	thread_ref t;
 	if (!thread_from_path(req, db, &t, false))
 		return;
-	if (!space_can(&t.space, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators pin threads. Nothing was changed.");
+	if (!space_allow(req, &t.space, SPACE_MODERATE,
+	                 "Only the space's moderators pin threads. Nothing was changed."))
 		return;
-	}
 	/* A toggle, decided under the row's lock; the log says which way it went. */
 	PGresult *r = NULL;
 	bool ok = db_begin(db) &&
@@ -1865,7 +1818,7 @@ bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_th
 	*found = false;
 	PGresult *r = db_q(db,
 		"SELECT author_id, coalesce(agenda_item_id, 0) AS agenda_item_id, title, last_number,"
-		" pinned, locked, hidden, space_id FROM threads WHERE id = $1",
+		" slow_minutes, pinned, locked, hidden, space_id FROM threads WHERE id = $1",
 		num(a, id));
 	if (!r)
 		return false;
@@ -1879,6 +1832,7 @@ bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_th
 		.agenda_item_id = atoll(db_col(r, 0, "agenda_item_id")),
 		.title = arena_strdup(a, db_col(r, 0, "title")),
 		.last_number = atoi(db_col(r, 0, "last_number")),
+		.slow_minutes = atoi(db_col(r, 0, "slow_minutes")),
 		.pinned = db_col(r, 0, "pinned")[0] == 't',
 		.locked = db_col(r, 0, "locked")[0] == 't',
 		.hidden = db_col(r, 0, "hidden")[0] == 't',
@@ -1904,7 +1858,8 @@ bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post
 	*found = false;
 	PGresult *r = db_q(db,
 		"SELECT p.thread_id, p.author_id, p.number, p.deleted_at IS NOT NULL AS deleted,"
-		" p.hidden, p.held, p.body_html, p.hidden_reason, au.display_name, au.handle,"
+		" p.hidden, p.held, p.body_html, p.body_src, p.body_text, p.hidden_reason,"
+		" au.display_name, au.handle, au.email,"
 		" " ZONE_SQL("p.created_at", "$2") " AS written"
 		" FROM posts p JOIN users au ON au.id = p.author_id WHERE p.id = $1",
 		num(a, id), u->time_zone);
@@ -1922,9 +1877,12 @@ bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post
 		.hidden = db_col(r, 0, "hidden")[0] == 't',
 		.held = db_col(r, 0, "held")[0] == 't',
 		.html = arena_strdup(a, db_col(r, 0, "body_html")),
+		.src = arena_strdup(a, db_col(r, 0, "body_src")),
+		.text = arena_strdup(a, db_col(r, 0, "body_text")),
 		.hidden_reason = arena_strdup(a, db_col(r, 0, "hidden_reason")),
 		.author = arena_strdup(a, db_col(r, 0, "display_name")),
 		.author_handle = arena_strdup(a, db_col(r, 0, "handle")),
+		.author_email = arena_strdup(a, db_col(r, 0, "email")),
 		.written = arena_strdup(a, db_col(r, 0, "written")),
 	};
 	long long thread_id = atoll(db_col(r, 0, "thread_id"));
@@ -1938,6 +1896,51 @@ bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post
 		*found = true;
 	}
 	return true;
+}
+
+/* The forum_*_require functions: thread t or post p (the one not NULL) with
+ * id `id` (0: none, which finds nothing). */
+static bool require(request *req, PGconn *db, long long id, unsigned caps, const char *refusal,
+                    forum_thread *t, forum_post *p)
+{
+	bool found = false;
+	const user *u = session_user(req);
+	bool ok = id <= 0 || (t ? forum_thread_find(db, req->a, u, id, t, &found)
+	                        : forum_post_find(db, req->a, u, id, p, &found));
+	if (!ok) {
+		http_db_error(req);
+		return false;
+	}
+	if (!found) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return space_allow(req, t ? &t->space : &p->thread.space, caps, refusal);
+}
+
+/* The path's :id, or 0 when it is not an id. */
+static long long path_id(request *req)
+{
+	long long id;
+	return http_parse_id(http_param(req, "id"), &id) ? id : 0;
+}
+
+bool forum_post_require(request *req, PGconn *db, int64_t id, unsigned caps,
+                        const char *refusal, forum_post *out)
+{
+	return require(req, db, id, caps, refusal, NULL, out);
+}
+
+bool forum_post_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                             forum_post *out)
+{
+	return require(req, db, path_id(req), caps, refusal, NULL, out);
+}
+
+bool forum_thread_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                               forum_thread *out)
+{
+	return require(req, db, path_id(req), caps, refusal, out, NULL);
 }
 
 void forum_routes(router *r)

@@ -79,49 +79,14 @@ static const char *back_to(request *req, const forum_thread *t, int number, cons
  * its space (answered). */
 static bool moderated_post(request *req, PGconn *db, forum_post *p)
 {
-	long long id;
-	bool found = false;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!forum_post_find(db, req->a, session_user(req), id, p, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (!found) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!space_can(&p->thread.space, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators hide and restore posts. Nothing was "
-		                     "changed.");
-		return false;
-	}
-	return true;
+	return forum_post_require_path(req, db, SPACE_MODERATE,
+	                               "Only the space's moderators hide and restore posts. Nothing "
+	                               "was changed.", p);
 }
 
 static bool moderated_thread(request *req, PGconn *db, forum_thread *t, const char *refusal)
 {
-	long long id;
-	bool found = false;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!forum_thread_find(db, req->a, session_user(req), id, t, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (!found) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!space_can(&t->space, SPACE_MODERATE)) {
-		http_error(req, 403, refusal);
-		return false;
-	}
-	return true;
+	return forum_thread_require_path(req, db, SPACE_MODERATE, refusal, t);
 }
 
 static void set_thread(tv *v, arena *a, const forum_thread *t)
@@ -730,22 +695,11 @@ static void log_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	long long id, before = 0;
+	long long before = 0;
 	space s;
-	bool found = false;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
-	if (!space_load(db, a, u->id, id, &s, &found)) {
-		http_db_error(req);
-		return;
-	}
 	/* The log is the moderators' alone: for anyone else it does not exist. */
-	if (!found || !space_can(&s, SPACE_MODERATE)) {
-		http_error(req, 404, NULL);
+	if (!space_require_path(req, db, SPACE_MODERATE, NULL, &s))
 		return;
-	}
 	if (http_query(req, "before") && !http_parse_id(http_query(req, "before"), &before)) {
 		http_error(req, 400, "That page address is not valid.");
 		return;
@@ -764,7 +718,7 @@ static void log_page(request *req)
 		" LEFT JOIN spaces ts ON ts.id = (ml.detail->>'to')::bigint"
 		" WHERE ml.space_id = $1 AND ($2::bigint = 0 OR ml.id < $2::bigint)"
 		" ORDER BY ml.id DESC LIMIT $3",
-		num(a, id), num(a, before), num(a, MODERATION_LOG_PER_PAGE + 1), u->time_zone);
+		num(a, s.id), num(a, before), num(a, MODERATION_LOG_PER_PAGE + 1), u->time_zone);
 	if (!r) {
 		http_db_error(req);
 		return;

@@ -14,6 +14,7 @@
 #include "cairn/redaction.h"
 #include "cairn/authz.h"
 #include "cairn/clock.h"
+#include "cairn/forum.h"
 #include "cairn/markdown.h"
 #include "cairn/modlog.h"
 #include "cairn/notify.h"
@@ -36,94 +37,30 @@ enum { EXCERPT_CHARS = 200 };
 
 /* ---- the post ---- */
 
-typedef struct post_ref {
-	long long id, thread_id, author_id;
-	int number;            /* 0 while held */
-	bool held, deleted;
-	const char *src, *text, *thread_title, *author_name, *author_email;
-	int thread_last;
-	space space;
-} post_ref;
-
-/* Load post `id` for a moderator: 404 when the person cannot read its
- * space (or the post is held or hidden from them, which a moderator's is
- * not), 403 when they read but do not moderate it (answered). */
-static bool load_post(request *req, PGconn *db, long long id, post_ref *p)
-{
-	arena *a = req->a;
-	PGresult *r = db_q(db,
-		"SELECT p.thread_id, p.author_id, coalesce(p.number, 0) AS number, p.held,"
-		" p.deleted_at IS NOT NULL AS deleted, p.body_src, p.body_text, t.space_id, t.title,"
-		" t.last_number, au.display_name, au.email, p.held OR p.hidden OR t.hidden"
-		" OR t.last_number = 0 AS unseen"
-		" FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users au ON au.id = p.author_id"
-		" WHERE p.id = $1",
-		num(a, id));
-	if (!r) {
-		http_db_error(req);
-		return false;
-	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		http_error(req, 404, NULL);
-		return false;
-	}
-	*p = (post_ref){
-		.id = id,
-		.thread_id = atoll(db_col(r, 0, "thread_id")),
-		.author_id = atoll(db_col(r, 0, "author_id")),
-		.number = atoi(db_col(r, 0, "number")),
-		.held = db_col(r, 0, "held")[0] == 't',
-		.deleted = db_col(r, 0, "deleted")[0] == 't',
-		.src = arena_strdup(a, db_col(r, 0, "body_src")),
-		.text = arena_strdup(a, db_col(r, 0, "body_text")),
-		.thread_title = arena_strdup(a, db_col(r, 0, "title")),
-		.author_name = arena_strdup(a, db_col(r, 0, "display_name")),
-		.author_email = arena_strdup(a, db_col(r, 0, "email")),
-		.thread_last = atoi(db_col(r, 0, "last_number")),
-	};
-	long long space_id = atoll(db_col(r, 0, "space_id"));
-	bool unseen = db_col(r, 0, "unseen")[0] == 't';
-	PQclear(r);
-	bool found;
-	if (!space_load(db, a, session_user(req)->id, space_id, &p->space, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	/* What a member cannot see (held or hidden) does not exist for them. */
-	if (found && unseen && !space_can(&p->space, SPACE_MODERATE) &&
-	    p->author_id != session_user(req)->id)
-		found = false;
-	if (!found) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!space_can(&p->space, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators redact posts. Nothing was changed.");
-		return false;
-	}
-	return true;
-}
+/* What a member who reads the space is told (403); anyone else gets 404. */
+static const char *const moderators_only =
+	"Only the space's moderators redact posts. Nothing was changed.";
 
 /* Where the post is read: its number's address, or the end of its thread
  * while it waits for approval. */
-static const char *post_address(arena *a, const post_ref *p)
+static const char *post_address(arena *a, const forum_post *p)
 {
 	if (p->number)
-		return arena_sprintf(a, "/t/%lld/p/%d", p->thread_id, p->number);
-	return arena_sprintf(a, "/t/%lld?page=%d#h%lld", p->thread_id,
-	                     p->thread_last ? (p->thread_last + 49) / 50 : 1, p->id);
+		return arena_sprintf(a, "/t/%lld/p/%d", (long long)p->thread.id, p->number);
+	return arena_sprintf(a, "/t/%lld?page=%d#h%lld", (long long)p->thread.id,
+	                     p->thread.last_number ? (p->thread.last_number + 49) / 50 : 1,
+	                     (long long)p->id);
 }
 
-static void set_post_view(tv *v, arena *a, const post_ref *p)
+static void set_post_view(tv *v, arena *a, const forum_post *p)
 {
 	tv *sv = tv_set(v, "space", tv_obj(a));
-	tv_set_str(sv, "id", num(a, p->space.id));
-	tv_set_str(sv, "title", p->space.title);
+	tv_set_str(sv, "id", num(a, p->thread.space.id));
+	tv_set_str(sv, "title", p->thread.space.title);
 	tv_set_str(v, "post_id", num(a, p->id));
-	tv_set_str(v, "thread_title", p->thread_title);
+	tv_set_str(v, "thread_title", p->thread.title);
 	tv_set_str(v, "address", post_address(a, p));
-	tv_set_str(v, "author", p->author_name);
+	tv_set_str(v, "author", p->author);
 	tv_set(v, "number", p->number ? tv_int(a, p->number) : tv_null(a));
 }
 
@@ -261,7 +198,7 @@ static tv *quoting_posts(PGconn *db, arena *a, int64_t moderator, long long post
 
 /* ---- the redaction page ---- */
 
-static void redact_view(request *req, PGconn *db, const post_ref *p, int status,
+static void redact_view(request *req, PGconn *db, const forum_post *p, int status,
                         const char *passage, const char *scope, const char *error)
 {
 	arena *a = req->a;
@@ -300,14 +237,12 @@ static void redact_view(request *req, PGconn *db, const post_ref *p, int status,
 	http_render(req, status, "redaction", "Remove text that identifies a patient", v);
 }
 
-static bool post_from_path(request *req, PGconn *db, post_ref *p)
+/* The post the path names, for a moderator: 404 when the person cannot see
+ * it (held or hidden from them), 403 when they see it but do not moderate
+ * its space (answered). */
+static bool post_from_path(request *req, PGconn *db, forum_post *p)
 {
-	long long id;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	return load_post(req, db, id, p);
+	return forum_post_require_path(req, db, SPACE_MODERATE, moderators_only, p);
 }
 
 static void redact_page(request *req)
@@ -317,7 +252,7 @@ static void redact_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	post_ref p;
+	forum_post p;
 	if (!post_from_path(req, db, &p))
 		return;
 	redact_view(req, db, &p, 200, NULL, NULL, NULL);
@@ -325,7 +260,7 @@ static void redact_page(request *req)
 
 /* The page after a redaction or purge: what was done, where else the words
  * stand, and the backups' caveat. The passage itself is never shown back. */
-static void done_view(request *req, PGconn *db, const post_ref *p, const char *what,
+static void done_view(request *req, PGconn *db, const forum_post *p, const char *what,
                       const char *passage, bool still_in_post)
 {
 	arena *a = req->a;
@@ -357,7 +292,7 @@ static void redact_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	post_ref p;
+	forum_post p;
 	if (!post_from_path(req, db, &p))
 		return;
 	if (p.deleted) {
@@ -368,7 +303,7 @@ static void redact_post(request *req)
 	}
 	/* Only the redaction page's form acts; anything else is shown it. */
 	if (!http_form(req, "confirmed")) {
-		http_redirect(req, arena_sprintf(a, "/posts/%lld/redact", p.id));
+		http_redirect(req, arena_sprintf(a, "/posts/%lld/redact", (long long)p.id));
 		return;
 	}
 	const char *passage = http_form(req, "passage"), *scope = http_form(req, "scope");
@@ -468,8 +403,8 @@ static void redact_post(request *req)
 		        " AND reason = 'identifies_patient'",
 		        3, (const char *[]){num(a, p.id), num(a, now), num(a, u->id)});
 	modlog_entry e = {
-		.actor_id = u->id, .space_id = p.space.id, .action = "post_redacted",
-		.thread_id = p.thread_id, .post_id = p.id, .subject_id = p.author_id,
+		.actor_id = u->id, .space_id = p.thread.space.id, .action = "post_redacted",
+		.thread_id = p.thread.id, .post_id = p.id, .subject_id = p.author_id,
 		.reason = "identifies a patient",
 		.detail = arena_sprintf(a, "{\"scope\": \"%s\", \"occurrences\": %d, \"revisions\": %d,"
 		                           " \"notifications\": %d, \"message_rewrites\": %d}",
@@ -480,13 +415,13 @@ static void redact_post(request *req)
 		(p.author_id == u->id ||
 		 outbox_put(db, a, p.author_email, "post-redacted",
 		            arena_sprintf(a, "A moderator removed text from your post in “%s”",
-		                          p.thread_title),
+		                          p.thread.title),
 		            arena_sprintf(a, "A moderator of %s removed %s of your post in “%s”: it "
 		                             "identified a patient. Where it was, the post now reads "
 		                             "“%s”. Please leave out names, dates, places and other "
 		                             "details that could tell who a patient is.\n\n%s%s\n",
-		                          p.space.title, whole ? "the text" : "part",
-		                          p.thread_title, REDACTION_MARKER, req->app->cfg->origin,
+		                          p.thread.space.title, whole ? "the text" : "part",
+		                          p.thread.title, REDACTION_MARKER, req->app->cfg->origin,
 		                          post_address(a, &p)),
 		            now)) &&
 		db_commit(db);
@@ -508,7 +443,7 @@ static void redact_post(request *req)
 typedef struct revision_ref {
 	long long id;
 	const char *src;
-	post_ref post;
+	forum_post post;
 } revision_ref;
 
 static bool revision_from_path(request *req, PGconn *db, revision_ref *rv)
@@ -534,7 +469,7 @@ static bool revision_from_path(request *req, PGconn *db, revision_ref *rv)
 	long long post_id = atoll(db_val(r, 0, 0));
 	rv->src = arena_strdup(a, db_val(r, 0, 1));
 	PQclear(r);
-	return load_post(req, db, post_id, &rv->post);
+	return forum_post_require(req, db, post_id, SPACE_MODERATE, moderators_only, &rv->post);
 }
 
 static void purge_view(request *req, const revision_ref *rv, int status, const char *passage,
@@ -594,7 +529,7 @@ static void purge_post(request *req)
 		purge_view(req, &rv, 422, passage, arena_sprintf(a, "%s Nothing was changed.", problem));
 		return;
 	}
-	const post_ref *p = &rv.post;
+	const forum_post *p = &rv.post;
 	const char *text = text_of(a, rv.src);
 	const char *old = text ? markdown_excerpt(a, text, EXCERPT_CHARS) : "";
 	const char *excerpt = markdown_excerpt(a, p->deleted ? "" : p->text, EXCERPT_CHARS);
@@ -609,8 +544,8 @@ static void purge_post(request *req)
 		http_error(req, 404, "This version was purged already.");
 		return;
 	}
-	modlog_entry e = {.actor_id = u->id, .space_id = p->space.id, .action = "revision_purged",
-	                  .thread_id = p->thread_id, .post_id = p->id, .subject_id = p->author_id,
+	modlog_entry e = {.actor_id = u->id, .space_id = p->thread.space.id, .action = "revision_purged",
+	                  .thread_id = p->thread.id, .post_id = p->id, .subject_id = p->author_id,
 	                  .reason = "identifies a patient"};
 	ok = ok &&
 		notify_post_redacted(db, a, p->id, excerpt, &old, 1, passage, REDACTION_MARKER, &notes,

@@ -11,6 +11,7 @@
 #include "cairn/authz.h"
 #include "cairn/clock.h"
 #include "cairn/flag.h"
+#include "cairn/forum.h"
 #include "cairn/guard.h"
 #include "cairn/markdown.h"
 #include "cairn/modlog.h"
@@ -31,35 +32,14 @@ static const char *num(arena *a, long long v)
 
 /* ---- who may act ---- */
 
-/* Load space `id` for a moderator's action: 404 when the person cannot read
- * it, 403 when they read but do not moderate it (answered either way). */
-static bool moderated_space(request *req, PGconn *db, long long id, space *s)
-{
-	bool found;
-	if (!space_load(db, req->a, session_user(req)->id, id, s, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (!found) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!space_can(s, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators can do this. Nothing was changed.");
-		return false;
-	}
-	return true;
-}
+/* What a member who reads the space is told (403); anyone else gets 404. */
+static const char *const moderators_only =
+	"Only the space's moderators can do this. Nothing was changed.";
 
 /* The space named by the path's :id, for a moderator's action. */
 static bool space_from_path(request *req, PGconn *db, space *s)
 {
-	long long id;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	return moderated_space(req, db, id, s);
+	return space_require_path(req, db, SPACE_MODERATE, moderators_only, s);
 }
 
 /* A reason as a moderator typed it: at most RESTRICTION_REASON_MAX_CHARS
@@ -519,103 +499,36 @@ static void held_page(request *req)
 	http_render(req, 200, "restriction_held", "Waiting for approval", v);
 }
 
-typedef struct held_ref {
-	long long id, thread_id, author_id;
-	int number;        /* 0: a new post; else a post held again after an edit (sql/017) */
-	bool held, rejected, deleted;
-	const char *thread_title, *html, *author_name, *author_email;
-	int thread_last;
-	space space;
-} held_ref;
-
-/* The post named by the path's :id, in a space the person moderates. */
-static bool held_from_path(request *req, PGconn *db, held_ref *h)
+/* The post named by the path's :id, in a space the person moderates: 404
+ * for anyone who cannot see it (a post held from them, 404 not 403). */
+static bool held_from_path(request *req, PGconn *db, forum_post *h)
 {
-	arena *a = req->a;
-	long long id;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	PGresult *r = db_q(db,
-		"SELECT p.thread_id, p.author_id, p.held, p.hidden, p.deleted_at IS NOT NULL AS deleted,"
-		" coalesce(p.number, 0) AS number,"
-		" t.space_id, t.title, t.last_number, t.hidden AS thread_hidden, p.body_html,"
-		" au.display_name, au.email"
-		" FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users au ON au.id = p.author_id"
-		" WHERE p.id = $1",
-		num(a, id));
-	if (!r) {
-		http_db_error(req);
-		return false;
-	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		http_error(req, 404, NULL);
-		return false;
-	}
-	*h = (held_ref){
-		.id = id,
-		.thread_id = atoll(db_col(r, 0, "thread_id")),
-		.author_id = atoll(db_col(r, 0, "author_id")),
-		.held = db_col(r, 0, "held")[0] == 't',
-		.number = atoi(db_col(r, 0, "number")),
-		.rejected = db_col(r, 0, "hidden")[0] == 't',
-		.deleted = db_col(r, 0, "deleted")[0] == 't',
-		.thread_title = arena_strdup(a, db_col(r, 0, "title")),
-		.html = arena_strdup(a, db_col(r, 0, "body_html")),
-		.author_name = arena_strdup(a, db_col(r, 0, "display_name")),
-		.author_email = arena_strdup(a, db_col(r, 0, "email")),
-		.thread_last = atoi(db_col(r, 0, "last_number")),
-	};
-	long long space_id = atoll(db_col(r, 0, "space_id"));
-	/* What a member cannot see (a post or thread held or hidden) does not
-	 * exist for them: 404, not 403. */
-	bool unseen = h->held || h->rejected || h->thread_last == 0 ||
-	              db_col(r, 0, "thread_hidden")[0] == 't';
-	PQclear(r);
-	bool found;
-	if (!space_load(db, a, session_user(req)->id, space_id, &h->space, &found)) {
-		http_db_error(req);
-		return false;
-	}
-	if (found && unseen && !space_can(&h->space, SPACE_MODERATE) &&
-	    h->author_id != session_user(req)->id)
-		found = false;
-	if (!found) {
-		http_error(req, 404, NULL);
-		return false;
-	}
-	if (!space_can(&h->space, SPACE_MODERATE)) {
-		http_error(req, 403, "Only the space's moderators can do this. Nothing was changed.");
-		return false;
-	}
-	return true;
+	return forum_post_require_path(req, db, SPACE_MODERATE, moderators_only, h);
 }
 
 /* Where to go after approving or rejecting: back to the space's list when
  * the form came from it, else to the thread. */
-static const char *back_to(request *req, const held_ref *h, const char *done, int number)
+static const char *back_to(request *req, const forum_post *h, const char *done, int number)
 {
 	const char *back = http_form(req, "back");
 	if (back && !strcmp(back, "held"))
-		return arena_sprintf(req->a, "/s/%lld/held?done=%s", (long long)h->space.id, done);
+		return arena_sprintf(req->a, "/s/%lld/held?done=%s", (long long)h->thread.space.id, done);
 	if (number)
-		return arena_sprintf(req->a, "/t/%lld/p/%d", h->thread_id, number);
-	return arena_sprintf(req->a, "/t/%lld", h->thread_id);
+		return arena_sprintf(req->a, "/t/%lld/p/%d", (long long)h->thread.id, number);
+	return arena_sprintf(req->a, "/t/%lld", (long long)h->thread.id);
 }
 
 /* Approve a post held again after an edit over the privacy warning
  * (sql/017): it keeps its number and its place, enters search again, and
  * notifies nobody (an edit never does: forum.c). The guard's open flag is
  * closed as approved. */
-static void approve_again(request *req, PGconn *db, const held_ref *h)
+static void approve_again(request *req, PGconn *db, const forum_post *h)
 {
 	arena *a = req->a;
 	user *u = session_user(req);
 	long long now = (long long)clock_now();
-	modlog_entry e = {.actor_id = u->id, .space_id = h->space.id, .action = "post_approved",
-	                  .thread_id = h->thread_id, .post_id = h->id, .subject_id = h->author_id};
+	modlog_entry e = {.actor_id = u->id, .space_id = h->thread.space.id, .action = "post_approved",
+	                  .thread_id = h->thread.id, .post_id = h->id, .subject_id = h->author_id};
 	const char *origin = req->app->cfg->origin;
 	PGresult *r = NULL;
 	bool ok = db_begin(db) &&
@@ -636,10 +549,10 @@ static void approve_again(request *req, PGconn *db, const held_ref *h)
 	ok = ok && modlog_append(db, &e) &&
 		flag_resolve_post(db, a, h->id, u->id, "approved", now, NULL) &&
 		outbox_put(db, a, h->author_email, "post-approved",
-		           arena_sprintf(a, "Your post in “%s” was approved", h->thread_title),
+		           arena_sprintf(a, "Your post in “%s” was approved", h->thread.title),
 		           arena_sprintf(a, "A moderator of %s approved your edited post in “%s”: "
 		                            "everyone in the space can read it again.\n\n%s/t/%lld/p/%d\n",
-		                         h->space.title, h->thread_title, origin, h->thread_id,
+		                         h->thread.space.title, h->thread.title, origin, (long long)h->thread.id,
 		                         h->number),
 		           now) &&
 		db_commit(db);
@@ -660,7 +573,7 @@ static void approve_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	held_ref h;
+	forum_post h;
 	if (!held_from_path(req, db, &h))
 		return;
 	if (!h.held || h.deleted) {
@@ -677,7 +590,7 @@ static void approve_post(request *req)
 	PGresult *lock = NULL, *r = NULL, *mr = NULL;
 	bool ok = db_begin(db) &&
 		(lock = db_q(db, "SELECT last_number FROM threads WHERE id = $1 FOR UPDATE",
-		             num(a, h.thread_id))) != NULL;
+		             num(a, h.thread.id))) != NULL;
 	PQclear(lock);
 	/* Numbered, searchable and counted, under the lock: a held post was
 	 * written with none of these (forum.c insert_post). A rejected post
@@ -713,8 +626,8 @@ static void approve_post(request *req)
 	for (size_t i = 0; i < nm; i++)
 		mentioned[i] = atoll(db_val(mr, (int)i, 0));
 	PQclear(mr);
-	modlog_entry e = {.actor_id = u->id, .space_id = h.space.id, .action = "post_approved",
-	                  .thread_id = h.thread_id, .post_id = h.id, .subject_id = h.author_id};
+	modlog_entry e = {.actor_id = u->id, .space_id = h.thread.space.id, .action = "post_approved",
+	                  .thread_id = h.thread.id, .post_id = h.id, .subject_id = h.author_id};
 	const char *origin = req->app->cfg->origin;
 	/* The author has read their own post when they had read what came
 	 * before it (as when a post is written, forum.c). */
@@ -723,17 +636,18 @@ static void approve_post(request *req)
 		        "INSERT INTO reads (user_id, thread_id, last_number) VALUES ($1, $2, $3)"
 		        " ON CONFLICT (user_id, thread_id) DO UPDATE SET last_number = EXCLUDED.last_number"
 		        " WHERE reads.last_number >= EXCLUDED.last_number - 1",
-		        3, (const char *[]){num(a, h.author_id), num(a, h.thread_id), num(a, number)}) &&
-		notify_caught_up(db, a, h.author_id, h.thread_id, (long long)clock_now()) &&
-		notify_post(db, a, h.thread_id, h.id, number, h.author_id, mentioned, nm, excerpt, origin,
+		        3, (const char *[]){num(a, h.author_id), num(a, h.thread.id), num(a, number)}) &&
+		notify_caught_up(db, a, h.author_id, h.thread.id, (long long)clock_now()) &&
+		notify_post(db, a, h.thread.id, h.id, number, h.author_id, mentioned, nm, excerpt, origin,
 		            at) &&
 		modlog_append(db, &e) &&
 		flag_resolve_post(db, a, h.id, u->id, "approved", (long long)clock_now(), NULL) &&
 		outbox_put(db, a, h.author_email, "post-approved",
-		           arena_sprintf(a, "Your post in “%s” was approved", h.thread_title),
+		           arena_sprintf(a, "Your post in “%s” was approved", h.thread.title),
 		           arena_sprintf(a, "A moderator of %s approved your post in “%s”: everyone in "
 		                            "the space can read it now.\n\n%s/t/%lld/p/%d\n",
-		                         h.space.title, h.thread_title, origin, h.thread_id, number),
+		                         h.thread.space.title, h.thread.title, origin, (long long)h.thread.id,
+		                         number),
 		           (long long)clock_now()) &&
 		db_commit(db);
 	if (!ok) {
@@ -744,16 +658,16 @@ static void approve_post(request *req)
 	http_redirect(req, back_to(req, &h, "approved", number));
 }
 
-static void reject_view(request *req, const held_ref *h, int status, const char *reason,
+static void reject_view(request *req, const forum_post *h, int status, const char *reason,
                         const char *error)
 {
 	arena *a = req->a;
 	tv *v = tv_obj(a);
-	set_space_view(v, a, &h->space);
+	set_space_view(v, a, &h->thread.space);
 	tv_set_str(v, "id", num(a, h->id));
-	tv_set_str(v, "thread_id", num(a, h->thread_id));
-	tv_set_str(v, "thread_title", h->thread_title);
-	tv_set_str(v, "author", h->author_name);
+	tv_set_str(v, "thread_id", num(a, h->thread.id));
+	tv_set_str(v, "thread_title", h->thread.title);
+	tv_set_str(v, "author", h->author);
 	tv_set_str(v, "html", h->html);
 	tv_set_str(v, "reason", reason ? reason : "");
 	tv_set_str(v, "back", http_query(req, "back") ? http_query(req, "back") : http_form(req, "back"));
@@ -772,10 +686,10 @@ static void reject_page(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	held_ref h;
+	forum_post h;
 	if (!held_from_path(req, db, &h))
 		return;
-	if (!h.held || h.rejected || h.deleted) {
+	if (!h.held || h.hidden || h.deleted) {
 		http_error(req, 409, "This post is not waiting for approval.");
 		return;
 	}
@@ -791,16 +705,16 @@ static void reject_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	held_ref h;
+	forum_post h;
 	if (!held_from_path(req, db, &h))
 		return;
-	if (!h.held || h.rejected || h.deleted) {
+	if (!h.held || h.hidden || h.deleted) {
 		http_error(req, 409, "This post is not waiting for approval. Nothing was changed.");
 		return;
 	}
 	/* Only the confirmation page's form rejects; anything else is shown it. */
 	if (!http_form(req, "confirmed")) {
-		http_redirect(req, arena_sprintf(a, "/posts/%lld/reject", h.id));
+		http_redirect(req, arena_sprintf(a, "/posts/%lld/reject", (long long)h.id));
 		return;
 	}
 	const char *reason = reason_of(req);
@@ -812,9 +726,9 @@ static void reject_post(request *req)
 		return;
 	}
 	const char *origin = req->app->cfg->origin;
-	int last_page = h.thread_last ? (h.thread_last + 49) / 50 : 1;
-	modlog_entry e = {.actor_id = u->id, .space_id = h.space.id, .action = "post_rejected",
-	                  .thread_id = h.thread_id, .post_id = h.id, .subject_id = h.author_id,
+	int last_page = h.thread.last_number ? (h.thread.last_number + 49) / 50 : 1;
+	modlog_entry e = {.actor_id = u->id, .space_id = h.thread.space.id, .action = "post_rejected",
+	                  .thread_id = h.thread.id, .post_id = h.id, .subject_id = h.author_id,
 	                  .reason = reason};
 	PGresult *r = NULL;
 	bool ok = db_begin(db) &&
@@ -831,13 +745,13 @@ static void reject_post(request *req)
 	ok = ok && modlog_append(db, &e) &&
 		flag_resolve_post(db, a, h.id, u->id, "hidden", (long long)clock_now(), NULL) &&
 		outbox_put(db, a, h.author_email, "post-rejected",
-		           arena_sprintf(a, "Your post in “%s” was not approved", h.thread_title),
+		           arena_sprintf(a, "Your post in “%s” was not approved", h.thread.title),
 		           arena_sprintf(a, "A moderator of %s did not approve your post in “%s”.\n\n"
 		                            "The reason: %s\n\nNobody else has seen it. It stays there, "
 		                            "for you and the space's moderators only, so that you can "
 		                            "copy your text or delete the post:\n\n%s/t/%lld?page=%d#h%lld\n",
-		                         h.space.title, h.thread_title, reason, origin, h.thread_id,
-		                         last_page, h.id),
+		                         h.thread.space.title, h.thread.title, reason, origin,
+		                         (long long)h.thread.id, last_page, (long long)h.id),
 		           (long long)clock_now()) &&
 		db_commit(db);
 	if (!ok) {
@@ -859,41 +773,10 @@ static void slow_post(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	long long id;
-	if (!http_parse_id(http_param(req, "id"), &id)) {
-		http_error(req, 404, NULL);
-		return;
-	}
-	PGresult *r = db_q(db,
-		"SELECT space_id, slow_minutes, hidden OR (last_number = 0 AND author_id <> $2) AS unseen"
-		" FROM threads WHERE id = $1",
-		num(a, id), num(a, u->id));
-	if (!r) {
-		http_db_error(req);
-		return;
-	}
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		http_error(req, 404, NULL);
-		return;
-	}
-	long long space_id = atoll(db_col(r, 0, "space_id"));
-	int was = atoi(db_col(r, 0, "slow_minutes"));
 	/* A hidden thread, or one whose opening post waits for approval, does
 	 * not exist for a member who cannot see it: 404, not 403. */
-	bool unseen = db_col(r, 0, "unseen")[0] == 't';
-	PQclear(r);
-	space s;
-	bool found;
-	if (!space_load(db, a, u->id, space_id, &s, &found)) {
-		http_db_error(req);
-		return;
-	}
-	if (!found || (unseen && !space_can(&s, SPACE_MODERATE))) {
-		http_error(req, 404, NULL);
-		return;
-	}
-	if (!moderated_space(req, db, space_id, &s))
+	forum_thread t;
+	if (!forum_thread_require_path(req, db, SPACE_MODERATE, moderators_only, &t))
 		return;
 	long long minutes;
 	if (!form_get_int(&req->body, "minutes", 0, RESTRICTION_SLOW_MAX_MINUTES, &minutes)) {
@@ -901,16 +784,16 @@ static void slow_post(request *req)
 		                     "to turn it off. Nothing was changed.");
 		return;
 	}
-	if (minutes != was) {
+	if (minutes != t.slow_minutes) {
 		modlog_entry e = {
-			.actor_id = u->id, .space_id = s.id, .thread_id = id,
+			.actor_id = u->id, .space_id = t.space.id, .thread_id = t.id,
 			.action = minutes ? "slow_mode_on" : "slow_mode_off",
 			.detail = minutes ? arena_sprintf(a, "{\"minutes\": %lld}", minutes)
-			                  : arena_sprintf(a, "{\"was\": %d}", was),
+			                  : arena_sprintf(a, "{\"was\": %d}", t.slow_minutes),
 		};
 		bool ok = db_begin(db) &&
 			db_exec(db, "UPDATE threads SET slow_minutes = $2 WHERE id = $1", 2,
-			        (const char *[]){num(a, id), num(a, minutes)}) &&
+			        (const char *[]){num(a, t.id), num(a, minutes)}) &&
 			modlog_append(db, &e) && db_commit(db);
 		if (!ok) {
 			db_rollback(db);
@@ -918,7 +801,7 @@ static void slow_post(request *req)
 			return;
 		}
 	}
-	http_redirect(req, arena_sprintf(a, "/t/%lld", id));
+	http_redirect(req, arena_sprintf(a, "/t/%lld", (long long)t.id));
 }
 
 void restriction_routes(router *r)

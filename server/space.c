@@ -4,6 +4,7 @@
  */
 #include "cairn/space.h"
 #include "cairn/db.h"
+#include "cairn/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,4 +70,38 @@ bool space_load(PGconn *db, arena *a, int64_t user_id, int64_t id, space *out, b
 	}
 	PQclear(r);
 	return true;
+}
+
+bool space_allow(request *req, const space *s, unsigned caps, const char *refusal)
+{
+	if (space_can(s, caps))
+		return true;
+	http_error(req, refusal ? 403 : 404, refusal);
+	return false;
+}
+
+bool space_require(request *req, PGconn *db, int64_t id, unsigned caps, const char *refusal,
+                   space *out)
+{
+	bool found;
+	if (!space_load(db, req->a, session_user(req)->id, id, out, &found)) {
+		http_db_error(req);
+		return false;
+	}
+	if (!found) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return space_allow(req, out, caps, refusal);
+}
+
+bool space_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                        space *out)
+{
+	long long id;
+	if (!http_parse_id(http_param(req, "id"), &id)) {
+		http_error(req, 404, NULL);
+		return false;
+	}
+	return space_require(req, db, id, caps, refusal, out);
 }

@@ -58,6 +58,7 @@ typedef struct forum_thread {
 	int64_t id, author_id, agenda_item_id;
 	const char *title;
 	int last_number;
+	int slow_minutes;     /* slow mode: one post per member per this many minutes; 0 off */
 	bool pinned, locked, hidden;
 	space space;          /* loaded for the person: space.caps says what they may do */
 } forum_thread;
@@ -67,8 +68,10 @@ typedef struct forum_post {
 	int number;
 	bool deleted, hidden, held;
 	const char *html;          /* as rendered; "" once deleted */
+	const char *src, *text;    /* the Markdown as written, and its plain text */
 	const char *hidden_reason; /* "" unless hidden */
 	const char *author, *author_handle;
+	const char *author_email;  /* for the messages of moderators' actions */
 	const char *written;       /* a ZONE_SQL value in the person's zone, for zone_time */
 	forum_thread thread;
 } forum_post;
@@ -86,5 +89,19 @@ bool forum_thread_find(PGconn *db, arena *a, const user *u, int64_t id, forum_th
  * moderators. */
 bool forum_post_find(PGconn *db, arena *a, const user *u, int64_t id, forum_post *out,
                      bool *found);
+
+/* The prologue of a handler that acts on a post or a thread, as
+ * space_require is for a space (space.h): post `id` (or the path's :id) as
+ * the signed-in person sees it (forum_post_find, forum_thread_find), and
+ * `caps` in its space. When there is none for them, the request is answered
+ * 404 (or the database error); when they see it but lack caps, as
+ * space_allow answers (403 with refusal, 404 when it is NULL). SPACE_READ
+ * asks only that they see it. */
+bool forum_post_require(request *req, PGconn *db, int64_t id, unsigned caps,
+                        const char *refusal, forum_post *out);
+bool forum_post_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                             forum_post *out);
+bool forum_thread_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                               forum_thread *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 
 #include "cairn/arena.h"
+#include "cairn/http.h"
 
 typedef enum space_cap {
 	SPACE_READ = 1u << 0,     /* see the space, its threads and posts */
@@ -84,5 +85,23 @@ static inline bool space_can(const space *s, unsigned caps)
 {
 	return (s->caps & caps) == caps;
 }
+
+/* The prologue of a handler that acts in a space. Does the loaded space
+ * grant `caps`? When not, the request is answered: 403 with `refusal` (the
+ * person sees the space but may not do this), or 404 when refusal is NULL
+ * (what is the moderators' alone - a review queue, a log, a post held from
+ * the person - does not exist for anyone else). */
+bool space_allow(request *req, const space *s, unsigned caps, const char *refusal);
+
+/* Load space `id` for the signed-in person and require `caps` of them (true:
+ * *out is set). Otherwise the request is answered: after a database error,
+ * 404 when they cannot read the space, else as space_allow. */
+bool space_require(request *req, PGconn *db, int64_t id, unsigned caps, const char *refusal,
+                   space *out);
+
+/* space_require for the space the path's :id names (404 for one that is not
+ * an id). */
+bool space_require_path(request *req, PGconn *db, unsigned caps, const char *refusal,
+                        space *out);
 
 #endif
