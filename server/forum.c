@@ -302,8 +302,11 @@ static void thread_list_item(tv *list, arena *a, PGresult *r, int i, const char 
 	int replies = atoi(db_val(r, i, 4)) - 1;
 	tv_set_int(t, "replies", replies < 0 ? 0 : replies);
 	tv_set_str(t, "replies_label", replies == 1 ? "reply" : "replies");
-	tv_set_str(t, "last_poster", arena_strdup(a, db_val(r, i, 5)));
-	tv_set(t, "last_at", zone_time(a, db_val(r, i, 6), zone, zone, ZONE_SHORT));
+	/* NULL when the reader sees none of its posts (FORUM_LAST_POST_JOINS). */
+	const char *last = db_val(r, i, 5), *at = db_val(r, i, 6);
+	tv_set_bool(t, "has_last", *last);
+	tv_set_str(t, "last_poster", arena_strdup(a, last));
+	tv_set(t, "last_at", *at ? zone_time(a, at, zone, zone, ZONE_SHORT) : tv_null(a));
 	int unread = atoi(db_val(r, i, 7));
 	tv_set_int(t, "unread", unread);
 	tv_set_bool(t, "has_unread", unread > 0);
@@ -351,7 +354,7 @@ static bool space_restrictions_view(request *req, PGconn *db, const space *s, tv
 
 #define THREAD_LIST_COLUMNS                                                               \
 	"t.id, t.title, t.pinned, t.locked, t.last_number, lp.display_name,"                  \
-	" " ZONE_SQL("t.last_post_at", "$2") ","                                             \
+	" " ZONE_SQL(FORUM_LAST_POST_AT, "$2") ","                                           \
 	" CASE WHEN " AWAY_SQL("$3", "t.space_id", "t.id") " THEN 0"                           \
 	" ELSE t.last_number - coalesce(rd.last_number, 0) END, rd.user_id IS NULL, t.hidden,"   \
 	" (extract(epoch FROM t.last_post_at) * 1000000)::bigint"
@@ -382,7 +385,7 @@ static void space_page(request *req)
 	}
 	const char *mod = space_can(&s, SPACE_MODERATE) ? "true" : "false";
 	PGresult *pinned = after ? NULL : db_q(db,
-		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		"SELECT " THREAD_LIST_COLUMNS " FROM threads t" FORUM_LAST_POST_JOINS("$3", "$4")
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
 		" WHERE t.space_id = $1 AND t.pinned AND (NOT t.hidden OR $4)"
 		" AND (t.last_number > 0 OR t.author_id = $3 OR $4)"
@@ -393,7 +396,7 @@ static void space_page(request *req)
 		return;
 	}
 	PGresult *r = db_q(db,
-		"SELECT " THREAD_LIST_COLUMNS " FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		"SELECT " THREAD_LIST_COLUMNS " FROM threads t" FORUM_LAST_POST_JOINS("$3", "$4")
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $3"
 		" WHERE t.space_id = $1 AND NOT t.pinned AND (NOT t.hidden OR $4)"
 		" AND (t.last_number > 0 OR t.author_id = $3 OR $4)"

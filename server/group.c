@@ -12,6 +12,7 @@
 #include "cairn/authz.h"
 #include "cairn/away.h"
 #include "cairn/db.h"
+#include "cairn/forum.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
 #include "cairn/support.h"
@@ -204,8 +205,8 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
 	PGresult *r = db_q(db,
 		"SELECT t.id, t.title, t.pinned, t.locked, CASE WHEN " AWAY_SQL("$2", "t.space_id", "t.id")
 		" THEN 0 ELSE t.last_number - coalesce(rd.last_number, 0) END AS unread,"
-		" lp.display_name AS last_poster, " ZONE_SQL("t.last_post_at", "$3") " AS last_at"
-		" FROM threads t JOIN users lp ON lp.id = t.last_poster_id"
+		" lp.display_name AS last_poster, " ZONE_SQL(FORUM_LAST_POST_AT, "$3") " AS last_at"
+		" FROM threads t" FORUM_LAST_POST_JOINS("$2", "$4")
 		" LEFT JOIN reads rd ON rd.thread_id = t.id AND rd.user_id = $2"
 		" WHERE t.space_id = $1 AND (NOT t.hidden OR $4)"
 		" AND (t.last_number > 0 OR t.author_id = $2 OR $4)"
@@ -223,9 +224,12 @@ static bool threads_view(PGconn *db, arena *a, const char *space_id, const user 
 		int unread = atoi(db_col(r, i, "unread"));
 		tv_set_int(t, "unread", unread);
 		tv_set_bool(t, "has_unread", unread > 0);
-		tv_set_str(t, "last_poster", arena_strdup(a, db_col(r, i, "last_poster")));
-		tv_set(t, "last_at", zone_time(a, db_col(r, i, "last_at"), u->time_zone, u->time_zone,
-		                               ZONE_SHORT));
+		/* NULL when I see none of its posts (FORUM_LAST_POST_JOINS). */
+		const char *last = db_col(r, i, "last_poster"), *at = db_col(r, i, "last_at");
+		tv_set_bool(t, "has_last", *last);
+		tv_set_str(t, "last_poster", arena_strdup(a, last));
+		tv_set(t, "last_at", *at ? zone_time(a, at, u->time_zone, u->time_zone, ZONE_SHORT)
+		                         : tv_null(a));
 	}
 	tv_set_bool(v, "has_threads", list->n > 0);
 	PQclear(r);

@@ -26,6 +26,26 @@ enum {
 
 void forum_routes(router *r);
 
+/* Who wrote the last post of threads t, and when, as one reader sees them
+ * (u: their id, mod: whether they moderate the space; SQL parameter
+ * references), for thread lists: join FORUM_LAST_POST_JOINS, then read
+ * "lp.display_name" (NULL: they see no post of the thread) and
+ * FORUM_LAST_POST_AT (NULL likewise). The thread's last post is its
+ * counters' (last_poster_id, last_post_at) unless it is hidden or held and
+ * the reader neither wrote it nor moderates the space: then it is the last
+ * post they can see, so the list does not name whom a moderator hid. */
+#define FORUM_LAST_POST_JOINS(u, mod)                                                      \
+	" CROSS JOIN LATERAL (SELECT NOT " mod " AND EXISTS (SELECT 1 FROM posts x"             \
+	"  WHERE x.thread_id = t.id AND x.number = t.last_number AND (x.hidden OR x.held)"     \
+	"  AND x.author_id <> " u ") AS veiled) lx"                                            \
+	" LEFT JOIN LATERAL (SELECT v.author_id, v.created_at FROM posts v"                    \
+	"  WHERE v.thread_id = t.id AND v.number IS NOT NULL"                                   \
+	"  AND (NOT (v.hidden OR v.held) OR v.author_id = " u ")"                               \
+	"  ORDER BY v.number DESC LIMIT 1) lv ON lx.veiled"                                     \
+	" LEFT JOIN users lp ON lp.id = CASE WHEN lx.veiled THEN lv.author_id"                 \
+	"  ELSE t.last_poster_id END"
+#define FORUM_LAST_POST_AT "CASE WHEN lx.veiled THEN lv.created_at ELSE t.last_post_at END"
+
 /* The spaces the user can read, with unread counts: a list of {id, title,
  * context, unread, has_unread}. Small groups' spaces only when with_groups
  * (the home lists the groups themselves). NULL on a DB error. */

@@ -466,6 +466,40 @@ test('hiding from the queue returns to the queue', async () => {
 });
 
 // ---------------------------------------------------------------------------------------
+test('a hidden last post: the space\'s thread list names the last post each reader can see', async () => {
+  const th = await thread(P.reader, S.cohort, 'Last by', 'Who spoke last?');
+  const n = await reply(P.author.jar, th, 'Something that will be hidden.');
+  // The opening post an hour earlier, so that the times differ as the names do.
+  await sql(`UPDATE posts SET created_at = created_at - interval '1 hour' WHERE thread_id = $1
+             AND number = 1`, [th]);
+  assert.equal((await act(P.okafor.jar, `/posts/${await postId(th, n)}/hide`,
+    { reason: 'Not for this space.', confirmed: 'yes' })).status, 303);
+  const at = async (number) => Number(await sql(`SELECT floor(extract(epoch FROM created_at))::bigint
+                                                 FROM posts WHERE thread_id = $1 AND number = $2`,
+  [th, number]));
+  /** The thread's "last by" in the space's list as `who` sees it: [name, Unix seconds]. */
+  const lastBy = async (who) => {
+    const html = (await page(`/s/${S.cohort}`, who.jar)).body;
+    const item = new RegExp(`href="/t/${th}(?:/unread)?">[\\s\\S]*?last by ([^<]*) <time datetime="([^"]+)"`).exec(html);
+    assert.ok(item, `${who.handle} finds the thread in the list`);
+    return [textOf(item[1]), Math.floor(Date.parse(item[2]) / 1000)];
+  };
+  // A member who cannot see the hidden reply: its opening post, by whom and when.
+  assert.deepEqual(await lastBy(P.flagger), [P.reader.name, await at(1)]);
+  // Its author and the moderators see the reply, so it is the last for them.
+  assert.deepEqual(await lastBy(P.author), [P.author.name, await at(n)]);
+  assert.deepEqual(await lastBy(P.okafor), [P.author.name, await at(n)]);
+  // A thread whose every post is hidden from them names nobody.
+  const alone = await thread(P.author, S.cohort, 'Only post', 'Nothing else here.');
+  assert.equal((await act(P.okafor.jar, `/posts/${await postId(alone, 1)}/hide`,
+    { reason: 'Not for this space.', confirmed: 'yes' })).status, 303);
+  const html = (await page(`/s/${S.cohort}`, P.flagger.jar)).body;
+  const item = new RegExp(`href="/t/${alone}(?:/unread)?">[^<]*</a>[\\s\\S]*?<p class="muted">([^<]*)</p>`).exec(html);
+  assert.ok(item, 'the thread is listed');
+  assert.equal(textOf(item[1]), '0 replies', 'no "last by", no time');
+});
+
+// ---------------------------------------------------------------------------------------
 test('locking and unlocking: asks first; members cannot reply while locked; the author is told', async (t) => {
   const th = await thread(P.author, S.cohort, 'Lock me', 'Let us talk about it.');
   const ask = await page(`/t/${th}/lock`, P.okafor.jar);
