@@ -60,7 +60,10 @@ static tv *group_of(tv *groups, size_t *at, const char *id)
 }
 
 /* Members with their kept activity: who posted when, how often, who was
- * last seen when; and from them the professions heard this week. */
+ * last seen when; and from them the professions heard this week. Only those
+ * who read the group now: one whose course ended (or whose place was
+ * cancelled) keeps their place in the group between courses, but neither
+ * is a voice to hear nor someone who has not posted. */
 static bool members_into(PGconn *db, arena *a, const char *ids, const char *zone,
                          const char *now, tv *groups)
 {
@@ -73,6 +76,7 @@ static bool members_into(PGconn *db, arena *a, const char *ids, const char *zone
 		" JOIN users u ON u.id = m.user_id"
 		" LEFT JOIN space_activity sa ON sa.space_id = s.id AND sa.user_id = m.user_id"
 		" WHERE m.group_id = ANY($1::bigint[]) AND m.left_at IS NULL"
+		" AND " GROUP_MEMBER_READS_SQL("m.user_id", "m.series_id")
 		" ORDER BY m.group_id, u.display_name, u.id",
 		ids, zone);
 	if (!r)

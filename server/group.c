@@ -137,10 +137,7 @@ static tv *members_view(PGconn *db, arena *a, const char *gid, const char *serie
 {
 	PGresult *r = db_q(db,
 		"SELECT u.display_name, u.handle, u.profession, u.track, u.pronouns,"
-		" EXISTS (SELECT 1 FROM enrollments e JOIN offerings o ON o.id = e.offering_id"
-		"   JOIN courses c ON c.id = o.course_id"
-		"   WHERE c.series_id = $2 AND e.user_id = u.id AND e.role = 'learner'"
-		"   AND e.state = 'confirmed' AND cairn_offering_open(o.ends_on, o.time_zone)) AS active"
+		" " GROUP_MEMBER_READS_SQL("u.id", "$2") " AS active"
 		" FROM group_members m JOIN users u ON u.id = m.user_id"
 		" WHERE m.group_id = $1 AND m.left_at IS NULL ORDER BY u.display_name, u.id",
 		gid, series_id);

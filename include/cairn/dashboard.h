@@ -3,7 +3,8 @@
  * small group a person moderates, how its people are doing between live
  * sessions.
  *
- * Per group: members with their last activity and post count; who has not
+ * Per group: members (those who read it now, not those between courses)
+ * with their last activity and post count; who has not
  * posted since the last live session; which professions have been heard in
  * the group this week and which not (a balance to keep, never a ranking of
  * people); open flags and posts waiting for approval; threads nobody has

@@ -22,6 +22,17 @@
 #include "cairn/http.h"
 #include "cairn/template.h"
 
+/* The SQL condition "an open member u of a group of series s reads it
+ * now": they hold a confirmed learner's place in a current or upcoming
+ * offering of the series. cairn_space_role's group branch (sql/021) asks the
+ * same; a member for whom it does not hold is between courses, keeps their
+ * place and the group's history, and is not counted among its voices. */
+#define GROUP_MEMBER_READS_SQL(u, s)                                                        \
+	"EXISTS (SELECT 1 FROM enrollments e JOIN offerings o ON o.id = e.offering_id"          \
+	" JOIN courses c ON c.id = o.course_id WHERE c.series_id = " s " AND e.user_id = " u    \
+	" AND e.role = 'learner' AND e.state = 'confirmed'"                                     \
+	" AND cairn_offering_open(o.ends_on, o.time_zone))"
+
 /* The groups user_id may read, at most `limit`, each {id, name, track,
  * series, space_id, unread, has_unread, mine, moderates} ("mine": a member
  * or facilitator, not seeing it as director or admin; "moderates": may

@@ -68,6 +68,22 @@ before(async () => {
                SELECT $1, series_id, $2, $3, now(), 'placed' FROM groups WHERE id = $1`,
     [group.id, u.id, offering.id]);
   }
+  // Two more keep their open place in the group but read it no longer (sql/011: access
+  // follows the enrollment): one whose only course of the series ended, one who cancelled.
+  const ended = await makeOffering({ tag: 'dashpast', startDays: -100 });
+  for (const [key, off, state, profession] of [['past', ended, 'confirmed', 'physician'],
+    ['lapsed', offering, 'cancelled', 'psychologist']]) {
+    [P[key]] = await makeUsers(1, { tag: `dm${key}`, profession });
+    await sql(`INSERT INTO enrollments (offering_id, user_id, role, state, source, created_at,
+                 confirmed_at, cancelled_at)
+               VALUES ($1, $2, 'learner', $3, 'import', now() - interval '200 days',
+                       now() - interval '200 days',
+                       CASE WHEN $3 = 'cancelled' THEN now() - interval '1 day' END)`,
+    [off.id, P[key].id, state]);
+    await sql(`INSERT INTO group_members (group_id, series_id, user_id, offering_id, joined_at, reason)
+               SELECT $1, series_id, $2, $3, now() - interval '200 days', 'placed' FROM groups
+                WHERE id = $1`, [group.id, P[key].id, off.id]);
+  }
   [P.fac] = await makeUsers(1, { tag: 'dmfac', profession: 'physician' });
   await sql(`INSERT INTO enrollments (offering_id, user_id, role, state, source, created_at, confirmed_at)
              VALUES ($1, $2, 'facilitator', 'confirmed', 'staff', now(), now())`, [offering.id, P.fac.id]);
@@ -110,7 +126,10 @@ test('the facilitator sees who has been heard, who has not posted since the last
   assert.match(quiet, new RegExp(P.social_worker.name), 'posted at noon, before the block ended');
   assert.doesNotMatch(quiet, new RegExp(P.nurse.name), 'the nurse answered in the evening');
   assert.match(s, /Heard: Chaplain Nurse Social worker/);
-  assert.match(s, /Not yet heard: Pharmacist/);
+  assert.match(s, /Not yet heard: Pharmacist Members/, 'no profession of someone who reads no more');
+  for (const gone of [P.past, P.lapsed]) {
+    assert.ok(!s.includes(gone.name), `${gone.handle} reads the group no more: not listed`);
+  }
   assert.match(s, new RegExp(`${P.nurse.name} · Nurse\\s*1 post · last active`));
   assert.match(s, new RegExp(`${P.pharmacist.name} · Pharmacist\\s*0 posts · last active never`));
   const unanswered = /Threads nobody has answered(.*?)Next sessions/.exec(s)[1];
