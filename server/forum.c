@@ -1026,6 +1026,7 @@ static void thread_view(request *req, PGconn *db, const thread_ref *t, int page,
 		tv_set_bool(p, "mine", mine);
 		tv_set_bool(p, "can_edit", mine && !deleted && !t->locked &&
 		                           space_can(&t->space, SPACE_POST));
+		tv_set_bool(p, "can_delete", mine && !deleted && !t->locked);
 		tv_set_bool(p, "can_react", !mine && visible);
 		tv_set_bool(p, "can_quote", visible && !hidden && !held && can_reply);
 		tv_set_bool(p, "moderate", mod && !deleted);
@@ -1372,8 +1373,11 @@ static void edit_view(request *req, const post_ref *p, int status, const char *b
 	http_render(req, status, "post_edit", "Edit your post", v);
 }
 
-/* Only the author edits or deletes, and not in a locked thread. */
-static bool may_change(request *req, const post_ref *p)
+/* Only the author edits or deletes, and not in a locked thread. A muted
+ * author may delete (taking words back adds nothing to the space, and may be
+ * exactly what the facilitator asked for) but not edit, which would post new
+ * words. */
+static bool may_change(request *req, const post_ref *p, bool deleting)
 {
 	if (p->author_id != session_user(req)->id) {
 		http_error(req, 403, "Only the author can change a post. Nothing was changed.");
@@ -1387,10 +1391,11 @@ static bool may_change(request *req, const post_ref *p)
 		http_error(req, 403, "This thread is locked. Nothing was changed.");
 		return false;
 	}
-	/* SPACE_POST covers changing one's posts: a muted member leaves them. */
+	if (deleting)
+		return true;
 	return space_allow(req, &p->thread.space, SPACE_POST,
-	                   "You are muted in this space: you can read, but not post or change "
-	                   "posts. Nothing was changed.");
+	                   "You are muted in this space: you can read and delete your posts, but "
+	                   "not post or edit. Nothing was changed.");
 }
 
 static void edit_page(request *req)
@@ -1401,7 +1406,7 @@ static void edit_page(request *req)
 	if (!db)
 		return;
 	post_ref p;
-	if (!load_post(req, db, &p) || !may_change(req, &p))
+	if (!load_post(req, db, &p) || !may_change(req, &p, false))
 		return;
 	edit_view(req, &p, 200, p.src, p.note, NULL, NULL, NULL);
 }
@@ -1415,7 +1420,7 @@ static void edit_post(request *req)
 	if (!db)
 		return;
 	post_ref p;
-	if (!load_post(req, db, &p) || !may_change(req, &p))
+	if (!load_post(req, db, &p) || !may_change(req, &p, false))
 		return;
 	const char *body = http_form(req, "body"), *action = http_form(req, "action");
 	const char *raw_note = http_form(req, "note");
@@ -1507,7 +1512,7 @@ static void delete_page(request *req)
 	if (!db)
 		return;
 	post_ref p;
-	if (!load_post(req, db, &p) || !may_change(req, &p))
+	if (!load_post(req, db, &p) || !may_change(req, &p, true))
 		return;
 	tv *v = tv_obj(a);
 	set_space(v, a, &p.thread.space);
@@ -1533,7 +1538,7 @@ static void delete_post(request *req)
 	if (!db)
 		return;
 	post_ref p;
-	if (!load_post(req, db, &p) || !may_change(req, &p))
+	if (!load_post(req, db, &p) || !may_change(req, &p, true))
 		return;
 	/* Only the confirmation page's form deletes; anything else is shown it. */
 	if (!http_form(req, "confirmed")) {

@@ -239,6 +239,7 @@ export function postsOn(html) {
       revisionsLink: /<a href="\/posts\/\d+\/revisions">earlier versions<\/a>/.test(li),
       quote: /\?quote=\d+#reply"/.test(li),
       edit: /<a class="button secondary" href="\/posts\/\d+\/edit">/.test(li),
+      delete: /<a class="button secondary" href="\/posts\/\d+\/delete">/.test(li),
       firstUnread: li.includes('<p class="unread-marker" id="unread">'),
     });
   }

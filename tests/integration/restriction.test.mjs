@@ -118,6 +118,9 @@ test('mute: the form says until when; a muted member reads but cannot post; it e
   assert.ok(timesIn(muted[1])[0].iso.startsWith(await localIso(T0 + 3600, a.zone)), 'until when');
   assert.ok(!postsOn(tp.body).get(aPost).quote, 'no quote link either');
   assert.ok(!postsOn(tp.body).get(aPost).edit, 'nor an edit link on their own post');
+  // Taking words back adds none: their own post keeps its Delete, and the page that asks first.
+  assert.ok(postsOn(tp.body).get(aPost).delete, 'a muted member may still delete their post');
+  assert.match((await page(`/posts/${aPostId}/delete`, a.jar)).body, /Delete your post\?/);
   const sp = await page(`/s/${S}`, a.jar);
   assert.doesNotMatch(sp.body, /<a class="button primary" href="\/s\/\d+\/new">Start a thread<\/a>/);
   assert.match(sp.body, /<p class="callout" id="muted">You are muted in this space until <time/);
