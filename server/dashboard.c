@@ -9,6 +9,7 @@
 #include "cairn/authz.h"
 #include "cairn/db.h"
 #include "cairn/group.h"
+#include "cairn/prompt.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
 #include "cairn/zone.h"
@@ -18,7 +19,8 @@
 #include <string.h>
 
 /* Groups to a page; the next page starts after the last one's id. */
-enum { DASH_GROUPS = 40, DASH_UNANSWERED = 3, DASH_UPCOMING = 2 };
+enum { DASH_GROUPS = 40, DASH_UNANSWERED = 3, DASH_UPCOMING = 2, DASH_PROMPTS = 4,
+       DASH_PROMPT_OFFERINGS = 10 };
 
 /* "This week": the last seven days, by the one clock. */
 #define WEEK_SECONDS (7 * 86400)
@@ -294,11 +296,14 @@ static void dashboard_page(request *req)
 	PQclear(r);
 	ids = arena_sprintf(a, "%s}", ids);
 	const char *now = session_now_param(req), *zone = u->time_zone;
-	tv *upcoming = tv_obj(a);
-	if (n && (!members_into(db, a, ids, zone, now, groups) ||
-	          !figures_into(db, a, ids, zone, now, groups) ||
-	          !unanswered_into(db, a, ids, zone, groups) ||
-	          !group_upcoming(db, a, ids, now, zone, DASH_UPCOMING, upcoming))) {
+	tv *upcoming = tv_obj(a), *prompts = tv_obj(a);
+	tv *prompt_offerings = prompt_staff_offerings_view(db, a, u->id, DASH_PROMPT_OFFERINGS);
+	if (!prompt_offerings ||
+	    (n && (!members_into(db, a, ids, zone, now, groups) ||
+	           !figures_into(db, a, ids, zone, now, groups) ||
+	           !unanswered_into(db, a, ids, zone, groups) ||
+	           !group_upcoming(db, a, ids, now, zone, DASH_UPCOMING, upcoming) ||
+	           !prompt_group_counts(db, a, ids, now, zone, DASH_PROMPTS, prompts)))) {
 		http_db_error(req);
 		return;
 	}
@@ -313,12 +318,17 @@ static void dashboard_page(request *req)
 		tv *up = tv_get(upcoming, tv_get(g, "id")->s);
 		tv_set(g, "upcoming", up ? up : tv_list(a));
 		tv_set_bool(g, "has_upcoming", up && up->n > 0);
+		tv *pr = tv_get(prompts, tv_get(g, "id")->s);
+		tv_set(g, "prompts", pr ? pr : tv_list(a));
+		tv_set_bool(g, "has_prompts", pr && pr->n > 0);
 		if (!tv_get(g, "last_session"))
 			tv_set(g, "last_session", tv_null(a));
 	}
 	tv *v = tv_obj(a);
 	tv_set(v, "groups", groups);
 	tv_set_bool(v, "has_groups", groups->n > 0);
+	tv_set(v, "prompt_offerings", prompt_offerings);
+	tv_set_bool(v, "has_prompt_offerings", prompt_offerings->n > 0);
 	tv_set(v, "next", next ? tv_str(a, next) : tv_null(a));
 	tv_set_bool(v, "paged", after > 0);
 	tv_set_str(v, "my_zone", zone_name(a, zone));

@@ -2,7 +2,8 @@
  * home.c - the learner's home: their account's loose ends (a recovery code
  * not yet confirmed, journal entries locked since a reset), their
  * enrollments (with what is left to do for one waiting for payment), and
- * the offerings open for registration that they are not enrolled in.
+ * the reflection prompts waiting for them (prompt.h), and the offerings
+ * open for registration that they are not enrolled in.
  */
 #include "cairn/home.h"
 #include "cairn/authz.h"
@@ -12,6 +13,7 @@
 #include "cairn/group.h"
 #include "cairn/keys.h"
 #include "cairn/notify.h"
+#include "cairn/prompt.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
 #include "cairn/zone.h"
@@ -24,6 +26,8 @@ enum { HOME_ENROLLMENTS = 5 };
 /* Small groups listed on the home (a learner has one per series; staff may
  * oversee many); /groups has them all. */
 enum { HOME_GROUPS = 5 };
+/* Reflection prompts waiting, on the home; the journal lists more. */
+enum { HOME_PROMPTS = 3 };
 
 static void home_page(request *req)
 {
@@ -69,7 +73,10 @@ static void home_page(request *req)
 	tv *recent = spaces ? notify_recent_view(db, a, u->id, 5) : NULL;
 	tv *mine = recent ? enroll_mine_view(db, a, u->id, 0, false, HOME_ENROLLMENTS) : NULL;
 	tv *groups = mine ? group_mine_view(db, a, u->id, HOME_GROUPS + 1) : NULL;
-	if (!groups) {
+	long long waiting = 0;
+	tv *prompts = groups ? prompt_waiting_view(db, a, u->id, session_now_param(req), u->time_zone,
+	                                           HOME_PROMPTS, &waiting) : NULL;
+	if (!prompts) {
 		PQclear(c);
 		PQclear(o);
 		PQclear(nx);
@@ -127,6 +134,12 @@ static void home_page(request *req)
 	tv_set_bool(v, "has_groups", own->n > 0);
 	tv_set_bool(v, "more_groups", oversees || groups->n > HOME_GROUPS);
 	tv_set_bool(v, "dashboard", moderates);
+	tv_set(v, "prompts", prompts);
+	tv_set_bool(v, "has_prompts", prompts->n > 0);
+	tv_set(v, "more_prompts", waiting > (long long)prompts->n
+	                          ? tv_count(a, waiting - (long long)prompts->n, "more prompt",
+	                                     "more prompts")
+	                          : tv_null(a));
 	tv_set(v, "enrollments", mine);
 	tv_set_bool(v, "has_enrollments", mine->n > 0);
 	PQclear(c);

@@ -22,6 +22,7 @@
 #include "cairn/keys.h"
 #include "cairn/log.h"
 #include "cairn/markdown.h"
+#include "cairn/prompt.h"
 #include "cairn/session.h"
 #include "cairn/zone.h"
 
@@ -172,6 +173,7 @@ typedef struct entry {
 	tv *created, *updated;     /* zone_time values */
 	bool edited;
 	const char *course;        /* "Core Practice, May 2026" or NULL */
+	prompt_ref prompt;         /* what it was written from (id 0: none) */
 } entry;
 
 #define ENTRY_SELECT                                                                      \
@@ -180,9 +182,12 @@ typedef struct entry {
 	" to_char(e.created_at AT TIME ZONE $2, 'FMDD FMMonth YYYY'),"                        \
 	" to_char(e.created_at AT TIME ZONE $2, 'YYYY-MM-DD'),"                              \
 	" e.updated_at > e.created_at + interval '1 minute',"                                 \
-	" c.title || ', ' || to_char(o.starts_on, 'FMMonth YYYY')"                            \
+	" c.title || ', ' || to_char(o.starts_on, 'FMMonth YYYY'),"                           \
+	" coalesce(e.prompt_id, 0), jp.body, jai.title"                                       \
 	" FROM journal_entries e LEFT JOIN offerings o ON o.id = e.offering_id"               \
-	" LEFT JOIN courses c ON c.id = o.course_id"
+	" LEFT JOIN courses c ON c.id = o.course_id"                                          \
+	" LEFT JOIN journal_prompts jp ON jp.id = e.prompt_id"                                \
+	" LEFT JOIN agenda_items jai ON jai.id = jp.agenda_item_id"
 
 static const char *reader_zone(const user *u)
 {
@@ -208,6 +213,9 @@ static entry *read_entries(request *req, PGconn *db, PGresult *r, keyring *kr)
 		e->date_iso = arena_strdup(req->a, db_val(r, i, 8));
 		e->edited = db_val(r, i, 9)[0] == 't';
 		e->course = db_isnull(r, i, 10) ? NULL : arena_strdup(req->a, db_val(r, i, 10));
+		e->prompt.id = atoll(db_val(r, i, 11));
+		e->prompt.text = arena_strdup(req->a, db_val(r, i, 12));
+		e->prompt.session = arena_strdup(req->a, db_val(r, i, 13));
 		const uint8_t *key = keyring_get(db, u->id, kr, e->key_version);
 		if (!key) {
 			e->state = ENTRY_LOCKED;
@@ -242,6 +250,39 @@ static int load_entry(request *req, PGconn *db, long long id, keyring *kr, entry
 	*out = read_entries(req, db, r, kr)[0];
 	PQclear(r);
 	return 1;
+}
+
+bool journal_titles(request *req, PGconn *db, const long long *ids, int n, journal_title *out)
+{
+	user *u = session_user(req);
+	const char **list = arena_calloc(req->a, (size_t)(n ? n : 1), sizeof *list);
+	for (int i = 0; i < n; i++) {
+		list[i] = num(req, ids[i]);
+		out[i] = (journal_title){.id = ids[i], .title = ""};
+	}
+	keyring kr;
+	keyring_load(req, &kr);
+	PGresult *r = db_q(db, ENTRY_SELECT " WHERE e.user_id = $1 AND e.id = ANY($3::bigint[])",
+	                   num(req, u->id), reader_zone(u),
+	                   db_text_array_param(req->a, list, (size_t)n));
+	if (!r) {
+		keyring_wipe(&kr);
+		return false;
+	}
+	int found = PQntuples(r);
+	entry *es = read_entries(req, db, r, &kr);
+	PQclear(r);
+	keyring_wipe(&kr);
+	for (int k = 0; k < found; k++) {
+		for (int i = 0; i < n; i++) {
+			if (ids[i] != es[k].id)
+				continue;
+			out[i].open = es[k].state == ENTRY_OPEN;
+			out[i].locked = es[k].state == ENTRY_LOCKED;
+			out[i].title = out[i].open ? es[k].c.title : "";
+		}
+	}
+	return true;
 }
 
 /* The entry named by the path, for its author; everyone else (admins
@@ -291,6 +332,19 @@ static tv *tags_view(request *req, const char *tags)
 	return l;
 }
 
+/* The prompt an entry is (or will be) written from, for the pages; null
+ * for none. */
+static tv *prompt_ref_view(request *req, const prompt_ref *p)
+{
+	if (!p || !p->id)
+		return tv_null(req->a);
+	tv *o = tv_obj(req->a);
+	tv_set_int(o, "id", p->id);
+	tv_set_str(o, "text", p->text);
+	tv_set_str(o, "session", p->session);
+	return o;
+}
+
 static tv *entry_view(request *req, const entry *e)
 {
 	tv *o = tv_obj(req->a);
@@ -302,6 +356,7 @@ static tv *entry_view(request *req, const entry *e)
 	tv_set_bool(o, "open", e->state == ENTRY_OPEN);
 	tv_set_bool(o, "locked", e->state == ENTRY_LOCKED);
 	tv_set_bool(o, "damaged", e->state == ENTRY_DAMAGED);
+	tv_set(o, "prompt", prompt_ref_view(req, &e->prompt));
 	if (e->state == ENTRY_OPEN) {
 		tv_set_str(o, "title", *e->c.title ? e->c.title : NULL);
 		tv_set(o, "tags", tags_view(req, e->c.tags));
@@ -327,6 +382,8 @@ typedef struct entry_form {
 	const char *title, *body, *tags_text, *offering;
 	content c;          /* normalised, for sealing */
 	long long offering_id;
+	prompt_ref prompt;  /* a new entry's prompt (id 0: none) */
+	bool prompt_refused;
 } entry_form;
 
 static bool visible(const char *s)
@@ -415,6 +472,22 @@ static const char *read_form(request *req, PGconn *db, entry_form *f)
 	f->body = http_form(req, "body");
 	f->tags_text = http_form(req, "tags");
 	f->offering = http_form(req, "offering");
+	const char *prompt = http_form(req, "prompt");
+	if (prompt && *prompt) {
+		/* A prompt that is not (or no longer) open to the writer: the form
+		 * comes back without it, with everything typed. */
+		long long pid = 0;
+		int found = http_parse_id(prompt, &pid)
+		            ? prompt_for_learner(db, req->a, session_user(req)->id, pid,
+		                                 session_now_param(req), &f->prompt)
+		            : 0;
+		if (found < 0)
+			return "";
+		if (!found) {
+			memset(&f->prompt, 0, sizeof f->prompt);
+			f->prompt_refused = true;
+		}
+	}
 	if (!f->title)
 		f->title = "";
 	if (!f->body)
@@ -457,6 +530,10 @@ static const char *read_form(request *req, PGconn *db, entry_form *f)
 		if (!found)
 			return "Choose a course from the list.";
 	}
+	if (f->prompt_refused)
+		return "The prompt this entry was started from is not open to you, so nothing was "
+		       "saved. Your text is below: save it again to keep it as an entry without the "
+		       "prompt.";
 	return NULL;
 }
 
@@ -500,7 +577,7 @@ static const char *tags_text(request *req, const char *joined)
 
 static void form_page(request *req, PGconn *db, int status, const entry *e, const char *title,
                       const char *body, const char *tags, long long offering_id,
-                      const char *error)
+                      const prompt_ref *prompt, const char *error)
 {
 	tv *v = tv_obj(req->a);
 	tv_set_str(v, "csrf", session_csrf(req));
@@ -512,6 +589,7 @@ static void form_page(request *req, PGconn *db, int status, const entry *e, cons
 	tv_set_bool(v, "none_selected", offering_id == 0);
 	tv_set_bool(v, "has_key", session_of(req)->jmk_wrap != NULL);
 	tv_set_int(v, "max_chars", JOURNAL_BODY_MAX_CHARS);
+	tv_set(v, "prompt", prompt_ref_view(req, e ? &e->prompt : prompt));
 	if (e) {
 		tv_set(v, "entry", entry_view(req, e));
 		tv_set_str(v, "action", arena_sprintf(req->a, "/journal/%lld/edit", e->id));
@@ -534,8 +612,8 @@ static void cannot_page(request *req, int status, const entry *e, const char *do
 }
 
 bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES],
-                   int version, int64_t offering_id, const char *title, const char *tags,
-                   const char *body, long long at, int64_t *id_out)
+                   int version, int64_t offering_id, int64_t prompt_id, const char *title,
+                   const char *tags, const char *body, long long at, int64_t *id_out)
 {
 	content c = {title ? title : "", tags ? tags : "", body};
 	PGresult *r = db_q0(db, "SELECT nextval('journal_entries_id_seq')");
@@ -547,14 +625,15 @@ bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYP
 	const char *p[] = {arena_sprintf(a, "%lld", id), arena_sprintf(a, "%lld", (long long)user_id),
 	                   arena_sprintf(a, "%lld", (long long)offering_id),
 	                   arena_sprintf(a, "%d", version), arena_sprintf(a, "%d", JOURNAL_FORMAT),
-	                   sealed, arena_sprintf(a, "%lld", at)};
+	                   sealed, arena_sprintf(a, "%lld", at),
+	                   arena_sprintf(a, "%lld", (long long)prompt_id)};
 	bool ok = sealed &&
 	          db_exec(db,
 	                  "INSERT INTO journal_entries (id, user_id, offering_id, key_version, format,"
-	                  " sealed, created_at, updated_at)"
+	                  " sealed, created_at, updated_at, prompt_id)"
 	                  " VALUES ($1, $2, nullif($3, '0')::bigint, $4, $5, $6::bytea,"
-	                  " to_timestamp($7), to_timestamp($7))",
-	                  7, p);
+	                  " to_timestamp($7), to_timestamp($7), nullif($8, '0')::bigint)",
+	                  8, p);
 	if (ok && id_out)
 		*id_out = id;
 	return ok;
@@ -598,6 +677,18 @@ static void journal_list(request *req)
 	tv_set_bool(v, "damaged", damaged > 0);
 	tv_set_bool(v, "has_key", kr.open || session_of(req)->jmk_wrap != NULL);
 	tv_set_bool(v, "full", n == JOURNAL_LIST_MAX);
+	long long waiting = 0;
+	tv *prompts = prompt_waiting_view(db, req->a, u->id, session_now_param(req), reader_zone(u),
+	                                  JOURNAL_PROMPTS_LISTED, &waiting);
+	if (!prompts) {
+		http_db_error(req);
+		return;
+	}
+	tv_set(v, "prompts", prompts);
+	tv_set_bool(v, "has_prompts", prompts->n > 0);
+	tv_set(v, "more_prompts", waiting > (long long)prompts->n
+	                          ? tv_count(req->a, waiting - (long long)prompts->n, "prompt", "prompts")
+	                          : tv_null(req->a));
 	const char *done = http_query(req, "done");
 	tv_set_str(v, "notice", done && !strcmp(done, "deleted") ? "The entry was deleted." : NULL);
 	http_render(req, 200, "journal", "Your journal", v);
@@ -610,7 +701,24 @@ static void journal_new(request *req)
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
-	form_page(req, db, 200, NULL, "", "", "", 0, NULL);
+	/* Written from a prompt: only one open to the reader (else 404). */
+	prompt_ref prompt = {0};
+	const char *pid = http_query(req, "prompt");
+	if (pid) {
+		long long id = 0;
+		int found = http_parse_id(pid, &id)
+		            ? prompt_for_learner(db, req->a, session_user(req)->id, id,
+		                                 session_now_param(req), &prompt)
+		            : 0;
+		if (found <= 0) {
+			if (found < 0)
+				http_db_error(req);
+			else
+				http_error(req, 404, NULL);
+			return;
+		}
+	}
+	form_page(req, db, 200, NULL, "", "", "", prompt.id ? prompt.offering_id : 0, &prompt, NULL);
 }
 
 static void journal_create(request *req)
@@ -628,21 +736,23 @@ static void journal_create(request *req)
 		return;
 	}
 	if (problem) {
-		form_page(req, db, 422, NULL, f.title, f.body, f.tags_text, f.offering_id, problem);
+		form_page(req, db, 422, NULL, f.title, f.body, f.tags_text, f.offering_id, &f.prompt,
+		          problem);
 		return;
 	}
 	keyring kr;
 	keyring_load(req, &kr);
 	if (!kr.open) {
-		form_page(req, db, 409, NULL, f.title, f.body, f.tags_text, f.offering_id,
+		form_page(req, db, 409, NULL, f.title, f.body, f.tags_text, f.offering_id, &f.prompt,
 		          "Your journal is closed in this browser session, so nothing was saved. "
 		          "Copy your text somewhere safe, sign out, sign in again with your password "
 		          "and save it then.");
 		return;
 	}
 	int64_t id = 0;
-	bool ok = journal_write(db, req->a, u->id, kr.current, kr.version, f.offering_id, f.c.title,
-	                        f.c.tags, f.c.body, (long long)clock_now(), &id);
+	bool ok = journal_write(db, req->a, u->id, kr.current, kr.version, f.offering_id,
+	                        f.prompt.id, f.c.title, f.c.tags, f.c.body, (long long)clock_now(),
+	                        &id);
 	int version = kr.version;
 	keyring_wipe(&kr);
 	if (!ok) {
@@ -686,7 +796,7 @@ static void journal_edit_page(request *req)
 		return;
 	}
 	form_page(req, db, 200, e, e->c.title, e->c.body, tags_text(req, e->c.tags),
-	          e->offering_id, NULL);
+	          e->offering_id, NULL, NULL);
 }
 
 static void journal_edit_post(request *req)
@@ -708,14 +818,14 @@ static void journal_edit_post(request *req)
 	}
 	if (problem) {
 		keyring_wipe(&kr);
-		form_page(req, db, 422, e, f.title, f.body, f.tags_text, f.offering_id, problem);
+		form_page(req, db, 422, e, f.title, f.body, f.tags_text, f.offering_id, NULL, problem);
 		return;
 	}
 	if (e->state != ENTRY_OPEN) {
 		/* Saving over an entry that does not open would lose what it
 		 * holds: say so, with what was typed. */
 		keyring_wipe(&kr);
-		form_page(req, db, 409, e, f.title, f.body, f.tags_text, f.offering_id,
+		form_page(req, db, 409, e, f.title, f.body, f.tags_text, f.offering_id, NULL,
 		          e->state == ENTRY_LOCKED
 		              ? "This entry is locked, so it cannot be changed: enter your recovery code "
 		                "first. Nothing was saved."

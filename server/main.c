@@ -32,6 +32,7 @@
 #include "cairn/people.h"
 #include "cairn/placement.h"
 #include "cairn/privacy.h"
+#include "cairn/prompt.h"
 #include "cairn/profile.h"
 #include "cairn/redaction.h"
 #include "cairn/restriction.h"
@@ -40,6 +41,7 @@
 #include "cairn/support.h"
 #include "cairn/session.h"
 #include "cairn/teams.h"
+#include "cairn/timeline.h"
 #include "cairn/testhooks.h"
 
 #include <civetweb.h>
@@ -79,6 +81,8 @@ static void add_routes(router *r)
 	invite_routes(r);
 	profile_routes(r);
 	journal_routes(r);
+	timeline_routes(r);
+	prompt_routes(r);
 	people_routes(r);
 	catalog_routes(r);
 	home_routes(r);

@@ -8,8 +8,9 @@
  * blocks, XChaCha20-Poly1305 with a fresh random nonce on every write,
  * under a per-entry subkey of the author's journal master key (JMK), with
  * associated data binding user, entry id, key version and format version
- * (crypto_entry_seal). In clear: the author, the course (offering), the key
- * version and format, and when it was written and last changed.
+ * (crypto_entry_seal). In clear: the author, the course (offering), the
+ * prompt it was written from (prompt.h), the key version and format, and
+ * when it was written and last changed.
  *
  * The JMK of a request comes from the session (session_jmk: wrapped under
  * the session key, which only the cookie holds); entries under older key
@@ -36,17 +37,34 @@ enum {
 	JOURNAL_TAG_MAX_CHARS = 40,
 	JOURNAL_FORMAT = 1,               /* title NUL tags NUL body, tags joined by '\n' */
 	JOURNAL_LIST_MAX = 1000,          /* entries on the journal's page */
+	JOURNAL_PROMPTS_LISTED = 10,      /* prompts waiting, on the journal's page */
 };
 
 /* Write a new entry of user_id, sealed under jmk (key version `version`),
- * written at `at` (Unix seconds); offering_id 0 for none. Inside the
+ * written at `at` (Unix seconds); offering_id and prompt_id 0 for none (the
+ * caller has checked the prompt is open to the user). Inside the
  * caller's transaction; the plaintext copy lives in a (wipe it if it must
  * not outlive the call). The entry's id goes to *id (may be NULL). For the
  * journal's own form and the demo loader, which holds the key at account
  * creation. */
 bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYPTO_KEY_BYTES],
-                   int version, int64_t offering_id, const char *title, const char *tags,
-                   const char *body, long long at, int64_t *id);
+                   int version, int64_t offering_id, int64_t prompt_id, const char *title,
+                   const char *tags, const char *body, long long at, int64_t *id);
+
+/* One of the reader's entries as another module's page lists it. */
+typedef struct journal_title {
+	long long id;
+	bool open;           /* it opened: title holds its title ("" for none) */
+	bool locked;         /* its key version is locked (else: it cannot be opened) */
+	const char *title;
+} journal_title;
+
+/* The titles of the signed-in reader's entries ids[0..n) (the timeline):
+ * out[i] for ids[i], opened with the session's keys; an id that is not
+ * theirs comes back neither open nor locked. Only for a sensitive route
+ * (router_mark_sensitive): the plaintext lives in the request's arena.
+ * false on a database error. */
+bool journal_titles(request *req, PGconn *db, const long long *ids, int n, journal_title *out);
 
 /* /journal..., /recovery-code, /recover. */
 void journal_routes(router *r);
