@@ -55,16 +55,32 @@ static const account_fields people[] = {
 	 "America/New_York", "adult", false},
 };
 
-/* Two entries of Priya's private journal, written after the reflection
- * blocks of days 1 and 2 of the May cohort. Only the loader can write them:
- * it holds her journal key for the moment her account is created (the
- * server never can afterwards without her password). */
+/* The demo learners' own journal entries (issues 13 and 14): Priya's,
+ * Sam's, Tomás's, Dr. Lee's, Amara's and Gabriela's, most written from the
+ * prompts of the May cohort's reflection and small-group sessions
+ * (sql/demo/prompts.sql), a few about a course without one, Foundations
+ * included. Only the loader can write them: it holds each one's journal key
+ * for the moment their account is created (the server never can afterwards
+ * without their password). */
 static const struct {
-	int day;             /* 0: the offering's first day */
-	const char *at;      /* local time, in the offering's zone */
+	const char *handle;
+	const char *offering;  /* slug */
+	int day;               /* days after the offering's first day */
+	const char *at;        /* local time, in the offering's zone */
+	int prompt_day;        /* the agenda day of the prompt (0: none) */
+	const char *prompt;    /* the session's title */
 	const char *title, *tags, *body;
-} priya_journal[] = {
-	{0, "17:20", "What I carry home from the night shifts",
+} demo_journal[] = {
+	{"priya", "foundations-2026-01", 2, "18:10", 0, NULL,
+	 "Foundations, last day: what I want to learn next",
+	 "foundations\nlearning",
+	 "Three days of frameworks and I keep coming back to one sentence from the first morning: "
+	 "*palliative care is care of the whole person, from the moment of diagnosis*.\n\n"
+	 "On my unit we call palliative when we have run out of things to do. I want Core Practice "
+	 "to give me words for the earlier conversations, the ones I avoid on night shift."},
+	{"priya", "core-practice-2026-05", 0, "17:20", 1,
+	 "Small Group Community Building and Reflection",
+	 "What I carry home from the night shifts",
 	 "small group\nsustainability\nnight shift",
 	 "We went around the circle and said one thing we carry home from work. I said "
 	 "\"the quiet after the call light stops\", and then could not say more, and nobody rushed "
@@ -77,7 +93,8 @@ static const struct {
 	 "I want to bring that to our unit huddle: five minutes after a death, before the next "
 	 "admission.\n\n"
 	 "> Notice what you notice. (Facilitator, end of the block)"},
-	{1, "16:58", "Delivering serious news: the pause",
+	{"priya", "core-practice-2026-05", 1, "16:58", 2, "Small Group Reflection",
+	 "Delivering serious news: the pause",
 	 "serious news\ncommunication\npractice",
 	 "Practice with the simulated daughter today. I gave the warning shot and then filled "
 	 "the silence *immediately*, with numbers. Chidi stopped the role-play and asked what "
@@ -91,34 +108,95 @@ static const struct {
 	 "2. Name the emotion before the plan.\n"
 	 "3. Let the silence do some of the work.\n\n"
 	 "Tired, but the good kind."},
+	{"sam", "core-practice-2026-05", 0, "17:45", 1,
+	 "Small Group Community Building and Reflection",
+	 "The family who asked me to pray for a miracle",
+	 "spiritual care\nhope",
+	 "I thought of the family who asked me last month to pray "
+	 "for a miracle. I did, and I also asked what they would be hoping for if the miracle did "
+	 "not come. The daughter said: *that he is not alone*.\n\n"
+	 "Today I noticed I never told the team that. It stayed with me instead of going into the "
+	 "plan. What I carry home is what I do not pass on."},
+	{"sam", "core-practice-2026-05", 2, "16:40", 3,
+	 "Community Building and Self Reflection (Small Groups)",
+	 "What sustains me",
+	 "sustainability\nritual",
+	 "Sustains: the moment after a death when the nurse and I stand at the foot of the bed for "
+	 "a breath before anyone moves. Drains: the hallway conversations with no chair.\n\n"
+	 "The practice I will keep: ask for the chair. Priya offered to hold me to it."},
+	{"tomas", "core-practice-2026-05", 1, "17:30", 2, "Small Group Reflection",
+	 "Numbers are not the news",
+	 "serious news\npharmacy",
+	 "In the practice I kept explaining doses to the simulated patient. Dr. Adeyemi pointed out "
+	 "that every time the patient went quiet I offered another number.\n\n"
+	 "I am good at numbers because they are safe. Next time I want to ask one question before "
+	 "any number: *what worries you most about the medicines?*"},
+	{"lee", "core-practice-2026-05", 1, "11:20", 2, "Small Group Start-Up",
+	 "The first time I heard the news given",
+	 "serious news\npediatrics\nmemory",
+	 "Residency, a four-year-old, and an attending who sat on the floor so she was lower than "
+	 "the parents. I remember the silence was long and nobody filled it. I remember thinking "
+	 "she had made a mistake, and then understanding years later that she had not.\n\n"
+	 "Today I want to try sitting down first."},
+	{"lee", "core-practice-2026-05", 9, "21:05", 0, NULL,
+	 "A week later: sitting down",
+	 "practice\npediatrics",
+	 "Sat down first in a family meeting on Tuesday. The father said later it was the first "
+	 "time he felt someone had time for them. It cost me perhaps two minutes."},
+	{"amara", "core-practice-2026-05", 2, "16:50", 3,
+	 "Community Building and Self Reflection (Small Groups)",
+	 "Keeping the walk to the car",
+	 "sustainability\nsocial work",
+	 "What drains me: being the person who holds everyone's feelings and then charts it in "
+	 "three lines. What sustains me: the families who call a year later.\n\n"
+	 "The practice I will keep is the walk to the car without my phone. Gabriela will ask me "
+	 "about it in our group."},
+	{"ruiz", "core-practice-2026-05", 0, "17:35", 1,
+	 "Small Group Community Building and Reflection",
+	 "What I did not name",
+	 "PICU\ngrief",
+	 "I noticed, thinking back, that the mother kept asking about her son's hands being cold. "
+	 "I answered as a nurse (circulation). She was asking something else. I want to be able "
+	 "to hear the other question next time."},
 };
 
-static bool load_priya_journal(PGconn *db, arena *a, int64_t uid, const uint8_t jmk[32])
+/* The entries of demo_journal that belong to `handle`, sealed under jmk
+ * (key version 1, just made with the account), each linked to its prompt. */
+static bool load_journal(PGconn *db, arena *a, const char *handle, int64_t uid,
+                         const uint8_t jmk[32])
 {
-	PGresult *r = db_q0(db,
-		"SELECT id, starts_on, time_zone FROM offerings WHERE slug = 'core-practice-2026-05'");
-	if (!r)
-		return false;
-	if (PQntuples(r) != 1) {
-		PQclear(r);
-		return true;   /* no May cohort in this database: nothing to reflect on */
-	}
-	const char *oid = arena_strdup(a, db_val(r, 0, 0));
-	const char *starts = arena_strdup(a, db_val(r, 0, 1));
-	const char *zone = arena_strdup(a, db_val(r, 0, 2));
-	PQclear(r);
 	bool ok = true;
-	for (size_t i = 0; ok && i < sizeof priya_journal / sizeof priya_journal[0]; i++) {
-		r = db_q(db,
-			"SELECT extract(epoch FROM (($1::date + $2::int) + $3::time) AT TIME ZONE $4)::bigint",
-			starts, arena_sprintf(a, "%d", priya_journal[i].day), priya_journal[i].at, zone);
+	for (size_t i = 0; ok && i < sizeof demo_journal / sizeof demo_journal[0]; i++) {
+		if (strcmp(demo_journal[i].handle, handle))
+			continue;
+		PGresult *r = db_q(db,
+			"SELECT o.id, extract(epoch FROM ((o.starts_on + $2::int) + $3::time)"
+			"  AT TIME ZONE o.time_zone)::bigint AS at,"
+			" (SELECT p.id FROM journal_prompts p JOIN agenda_items ai ON ai.id = p.agenda_item_id"
+			"  WHERE ai.offering_id = o.id AND ai.day_number = $4::int AND ai.title = $5"
+			"  AND p.track IS NULL) AS prompt_id"
+			" FROM offerings o WHERE o.slug = $1",
+			demo_journal[i].offering, arena_sprintf(a, "%d", demo_journal[i].day),
+			demo_journal[i].at, arena_sprintf(a, "%d", demo_journal[i].prompt_day),
+			demo_journal[i].prompt ? demo_journal[i].prompt : "");
 		ok = r != NULL;
-		long long at = ok ? atoll(db_val(r, 0, 0)) : 0;
+		if (ok && PQntuples(r) == 1) {
+			long long at = atoll(db_col(r, 0, "at"));
+			ok = journal_write(db, a, uid, jmk, 1, atoll(db_col(r, 0, "id")),
+			                   atoll(db_col(r, 0, "prompt_id")), demo_journal[i].title,
+			                   demo_journal[i].tags, demo_journal[i].body, at, NULL);
+		}
 		PQclear(r);
-		ok = ok && journal_write(db, a, uid, jmk, 1, atoll(oid), priya_journal[i].title,
-		                         priya_journal[i].tags, priya_journal[i].body, at, NULL);
 	}
 	return ok;
+}
+
+/* The demo's reflection prompts (sql/demo/prompts.sql, idempotent). */
+static bool load_prompts(PGconn *db, const char *sql_dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/demo/prompts.sql", sql_dir);
+	return migrate_run_file(db, path);
 }
 
 /* A conversation script (sql/demo/<name>.sql, then <name>_after.sql),
@@ -306,6 +384,9 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 		fprintf(out, "Loaded the demo series (Palliative Care Education Series).\n");
 	}
 
+	/* The prompts first: the learners' entries link to them. */
+	if (!load_prompts(db, sql_dir))
+		return false;
 	arena a;
 	arena_init(&a, 0);
 	bool ok = true;
@@ -325,7 +406,7 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 		const char *conflict = NULL;
 		ok = db_begin(db) &&
 		     accounts_create(db, &a, &people[i], DEMO_PASSWORD, &uid, jmk, code, &conflict) &&
-		     (strcmp(people[i].handle, "priya") || load_priya_journal(db, &a, uid, jmk)) &&
+		     load_journal(db, &a, people[i].handle, uid, jmk) &&
 		     db_exec(db, "UPDATE credentials SET recovery_confirmed = true WHERE user_id = $1",
 		             1, (const char *[]){arena_sprintf(&a, "%lld", (long long)uid)}) &&
 		     db_commit(db);
@@ -344,7 +425,7 @@ bool demo_load(PGconn *db, const char *sql_dir, const char *origin, FILE *out)
 	snprintf(path, sizeof path, "%s/demo/enrollments.sql", sql_dir);
 	if (!migrate_run_file(db, path) || !load_conversation(db, sql_dir, origin, out) ||
 	    !load_groups(db, sql_dir, out) || !load_group_conversation(db, sql_dir, origin, out) ||
-	    !load_support(db, sql_dir))
+	    !load_support(db, sql_dir) || !load_prompts(db, sql_dir))
 		return false;
 	fprintf(out, "\nDemo logins (password for every account: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof people / sizeof people[0]; i++)
