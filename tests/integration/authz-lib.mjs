@@ -291,6 +291,24 @@ export async function buildFixture() {
                                   (current_date + 30) + time '10:00', $2, 'plenary')
                           RETURNING id`, [A.id, `Authz agenda item ${u}`]);
 
+  // Reflection prompts (issue 14): one on a reflection session of A still to come (only
+  // A's staff see it), and one on a session of A that ended yesterday (a liberty of the
+  // fixture: A has not started), open to A's confirmed learners.
+  const reflectionItem = await one(`INSERT INTO agenda_items (offering_id, day_number, starts_at,
+                                      ends_at, title, kind)
+                                    VALUES ($1, 1, (current_date + 30) + time '16:00',
+                                            (current_date + 30) + time '17:00', $2, 'reflection')
+                                    RETURNING id`, [A.id, `Authz reflection ${u}`]);
+  const openItem = await one(`INSERT INTO agenda_items (offering_id, day_number, starts_at, ends_at,
+                                title, kind)
+                              VALUES ($1, 1, (current_date - 1) + time '16:00',
+                                      (current_date - 1) + time '17:00', $2, 'reflection')
+                              RETURNING id`, [A.id, `Authz ended reflection ${u}`]);
+  const newPrompt = async (itemId, text) => one(`INSERT INTO journal_prompts (agenda_item_id, body,
+      created_at, updated_at) VALUES ($1, $2, now(), now()) RETURNING id`, [itemId, text]);
+  const prompt = await newPrompt(reflectionItem, `Authz prompt text ${u}`);
+  const openPrompt = await newPrompt(openItem, `Authz open prompt text ${u}`);
+
   // A journal entry of the bystander's (the ciphertext is never opened: nobody else may).
   await sql('INSERT INTO journal_keys (user_id, version) VALUES ($1, 1)', [bystander.id]);
   const journalEntry = await one(`INSERT INTO journal_entries (user_id, key_version, sealed,
@@ -339,6 +357,12 @@ export async function buildFixture() {
     series: () => ({ params: { id: S, slug: `az-series-${u}` } }),
     course: () => ({ params: { id: course } }),
     'agenda-item': () => ({ params: { id: item } }),
+    // A reflection session of A (prompts are added to it), a prompt on it that has not
+    // opened, and a prompt that has (?prompt= for the journal's form).
+    'reflection-item': () => ({ params: { id: reflectionItem } }),
+    prompt: () => ({ params: { id: prompt }, query: { prompt }, shows: [`Authz prompt text ${u}`] }),
+    'open-prompt': () => ({ params: { id: openPrompt }, query: { prompt: openPrompt },
+      shows: [`Authz open prompt text ${u}`] }),
     invitation: () => ({ query: { token: invitation.token }, form: { token: invitation.token } }),
     'spare-invitation': () => ({ params: { id: spareInvitation.id } }),
     'reset-link': () => ({ query: { token: reset.token }, form: { token: reset.token } }),
@@ -431,6 +455,7 @@ export async function buildFixture() {
     { text: `Authz group revision ${u}`, readers: ['member', ...groupMods] },
     { text: `Authz Team ${u}` }, { text: `Authz Team Member 1 ${u}` },
     { text: `Authz agenda item ${u}` }, { text: bystander.name }, { text: resetee.name },
+    { text: `Authz prompt text ${u}` }, { text: `Authz open prompt text ${u}` },
     { text: `az.invited.${u}@example.test` }, { text: `az.spare.${u}@example.test` },
   ];
 
