@@ -409,7 +409,7 @@ static void offering_prompts_page(request *req)
 				tv *x = tv_push(add, tv_obj(a));
 				tv_set_str(x, "key", tracked[k]);
 				tv_set_str(x, "track", *tracked[k] ? tracked[k] : NULL);
-				tv_set_str(x, "label", audience_label(tracked[k], tracks));
+				tv_set_str(x, "label", audience_phrase(tracked[k], tracks));
 			}
 		}
 		if (db_isnull(r, i, PQfnumber(r, "prompt_id")))

@@ -14,12 +14,12 @@ SELECT ai.id, NULL, p.body, u.id, w.at, u.id, w.at
          'did not name at the time?' || E'\n' ||
          'And what do you carry home from work that you would like this group to help you hold?'),
         (2, 'Small Group Start-Up',
-         'Before we practise delivering serious news: remember a time you were in the room when '
+         'Before we practice delivering serious news: remember a time you were in the room when '
          'hard news was given, as the clinician or as someone who loved the patient. What do you '
          'remember of the silence afterwards? What do you want to try, or to stop doing, in '
          'today''s practice?'),
         (2, 'Small Group Reflection',
-         'You practised delivering serious news and exploring what matters most. Which moment '
+         'You practiced delivering serious news and exploring what matters most. Which moment '
          'of today stays with you: a word that landed, a pause you held, or one you could not '
          'hold? What do you want to remember the next time you sit down with a family?'),
         (3, 'Community Building and Self Reflection (Small Groups)',

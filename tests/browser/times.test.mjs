@@ -70,7 +70,7 @@ function readTimes(page) {
       datetime: t.getAttribute('datetime'), text: t.innerText.trim(),
       visible: t.getClientRects().length > 0,
     }));
-    const skip = 'time, .post-body, .snippet, .excerpt, select, textarea, code, pre, script, style';
+    const skip = 'time, .post-body, .snippet, .excerpt, .prompt-text, select, textarea, code, pre, script, style';
     const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
     const bare = [];
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {

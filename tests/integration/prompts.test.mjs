@@ -16,9 +16,11 @@
 // - Counts: per prompt and group, how many wrote in the first seven days, hidden at 2,
 //   hidden at 3 before the seven days, shown at 3 after them, frozen (a 4th writer moves
 //   nothing), hidden when too many (5 of 6); never a name.
+// - Every time on these pages keeps the rule of times-lib.mjs in the reader's zone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { get, post, closeConnections } from './lib.mjs';
+import { timeProblems } from './times-lib.mjs';
 import {
   sql, closeSql, uniq, newAccount, testSession, setClock, realNow, formPage, csrfOf, mainText,
   alertText, signIn, count, preSession,
@@ -104,6 +106,14 @@ async function promptId(itemId, track = '') {
 function waitingTexts(html) {
   return [...html.matchAll(/<li class="prompt-waiting">[\s\S]*?<p class="prompt-text">([^<]*)<\/p>/g)]
     .map((m) => m[1]);
+}
+
+/** The page at path for jar, 200, its times kept to the rule (readers here are in New York). */
+async function page200(path, jar, zone = 'America/New_York') {
+  const r = await get(path, { jar });
+  assert.equal(r.status, 200, `GET ${path}: ${r.status}`);
+  assert.deepEqual(timeProblems(r.body, zone), [], `the times of ${path}`);
+  return r;
 }
 
 // ---------------------------------------------------------------- invitations and staff pages
@@ -249,8 +259,13 @@ test('before a session ends nobody is invited; after, its learners of that track
       assert.deepEqual(await waiting(role), [], `${role}: not invited`);
     }
     // The journal lists them too, and the timeline places them on the course's day 1.
-    assert.deepEqual(waitingTexts((await get('/journal', { jar: jars.ped })).body), [texts.ped, texts.all]);
-    const timeline = await get('/journal/timeline', { jar: jars.ped });
+    assert.deepEqual(waitingTexts((await page200('/journal', jars.ped)).body), [texts.ped, texts.all]);
+    await page200('/home', jars.ped);
+    await page200(`/offerings/${course.slug}/prompts`, jars.facilitator);
+    await page200(`/prompts/${adult}`, jars.facilitator);
+    await page200(`/prompts/${adult}/edit`, jars.director);
+    await page200(`/agenda-items/${items.reflection}/prompts/new`, jars.director);
+    const timeline = await page200('/journal/timeline', jars.ped);
     assert.equal(timeline.status, 200);
     assert.equal(timeline.headers['cache-control'], 'no-store');
     assert.deepEqual(waitingTexts(timeline.body), [texts.all, texts.ped]);
@@ -309,7 +324,7 @@ test('an entry written from a prompt links to it in clear, and the invitation go
     const id = /^\/journal\/(\d+)$/.exec(r.headers.location)[1];
     assert.equal(await sql('SELECT prompt_id FROM journal_entries WHERE id = $1', [id]), all,
       'the link is stored in clear');
-    const entry = await get(`/journal/${id}`, { jar });
+    const entry = await page200(`/journal/${id}`, jar, writer.fields.time_zone);
     assert.ok(entry.body.includes(texts.all), 'the entry shows its prompt');
     assert.match(entry.body, new RegExp(`href="/prompts/${all}"`));
     assert.deepEqual(waitingTexts((await get('/home', { jar })).body), [texts.adult],
@@ -429,8 +444,7 @@ test('counts: hidden at 2, hidden at 3 before seven days, shown after, frozen, h
 
   /** The dashboard's line for prompt n in our group, as text. */
   const line = async (jar, n) => {
-    const r = await get('/dashboard', { jar });
-    assert.equal(r.status, 200);
+    const r = await page200('/dashboard', jar);
     const section = new RegExp(`<section class="dashboard-group"[^>]*>\\s*<h2[^>]*><a href="/groups/${group}">[\\s\\S]*?</section>`).exec(r.body);
     assert.ok(section, 'the dashboard shows the group');
     const li = new RegExp(`<li><a href="/prompts/${p[n]}">[\\s\\S]*?</li>`).exec(section[0]);

@@ -2,8 +2,8 @@
 // shared by the integration and browser tests:
 //
 //   - every time of day shown is a <time> element, except inside what people wrote (post
-//     bodies, snippets, excerpts), form controls (an <option> cannot hold an element) and
-//     code samples;
+//     bodies, snippets, excerpts, reflection prompts), form controls (an <option> cannot
+//     hold an element) and code samples;
 //   - its datetime is ISO 8601 with an offset (2026-05-14T10:15:00-04:00), or a calendar
 //     date (2026-05-14) for a day that has no time;
 //   - its text agrees with the datetime: the time of day (and the month and day, when
@@ -100,7 +100,8 @@ export function bareTimes(html) {
   let rest = main ? main[1] : html;
   for (const re of [/<time\b[\s\S]*?<\/time>/g, /<div class="post-body">[\s\S]*?<\/div>/g,
     /<select\b[\s\S]*?<\/select>/g, /<textarea\b[\s\S]*?<\/textarea>/g, /<code\b[\s\S]*?<\/code>/g,
-    /<pre\b[\s\S]*?<\/pre>/g, /<p class="snippet">[\s\S]*?<\/p>/g, /<p class="[^"]*\bexcerpt">[\s\S]*?<\/p>/g]) {
+    /<pre\b[\s\S]*?<\/pre>/g, /<p class="snippet">[\s\S]*?<\/p>/g, /<p class="[^"]*\bexcerpt">[\s\S]*?<\/p>/g,
+    /<(p|blockquote) class="prompt-text">[\s\S]*?<\/\1>/g]) {
     rest = rest.replace(re, ' ');
   }
   const text = rest.replace(/<[^>]*>/g, ' ');
