@@ -335,6 +335,12 @@ test('an entry written from a prompt links to it in clear, and the invitation go
     // The timeline places the entry, with its title, under its prompt.
     const timeline = await get('/journal/timeline', { jar });
     assert.match(timeline.body, new RegExp(`Prompt after “Small Group Reflection ${u}”[\\s\\S]*From the prompt ${u}`));
+    // An entry of no course and no prompt has its own place on the timeline.
+    const loose = await post('/journal', { csrf, title: `Of no course ${u}`, body: 'Just for me.',
+      tags: '', offering: '' }, { jar });
+    assert.equal(loose.status, 303, alertText(loose.body));
+    const placed = mainText((await page200('/journal/timeline', jar, writer.fields.time_zone)).body);
+    assert.match(placed, new RegExp(`Not tied to a course Of no course ${u}`));
     // Editing keeps the link.
     const edit = await formPage(`/journal/${id}/edit`, jar);
     assert.ok(edit.res.body.includes(texts.all));
