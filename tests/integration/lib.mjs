@@ -88,7 +88,7 @@ export function request(path, opts = {}) {
     : Buffer.isBuffer(opts.body) ? opts.body : Buffer.from(String(opts.body));
   if (body && !hasHeader(headers, 'content-length')) headers['Content-Length'] = body.length;
   return new Promise((resolve, reject) => {
-    let settled = false;
+    let settled = false, gotResponse = false;
     const done = (fn, v) => { if (!settled) { settled = true; fn(v); } };
     const req = http.request({
       host: base.hostname,
@@ -99,6 +99,7 @@ export function request(path, opts = {}) {
       agent: opts.agent === undefined ? agent : opts.agent,
       timeout: opts.timeout ?? 15000,
     }, (res) => {
+      gotResponse = true;
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -117,6 +118,14 @@ export function request(path, opts = {}) {
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in time`)));
     req.on('error', (e) => {
+      // A kept-alive socket the server closed (its keep-alive timeout) just as the agent
+      // reused it: the request never reached the server, so it is sent again once, on a
+      // connection of its own (Node's documented remedy: request.reusedSocket).
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !gotResponse) {
+        settled = true;
+        request(path, { ...opts, agent: false }).then(resolve, reject);
+        return;
+      }
       // The server may answer (413) and close before it has read the whole body: writing
       // the rest then fails with EPIPE/ECONNRESET although a response arrived. The response
       // handler above wins in that case; otherwise report the error.
