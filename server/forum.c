@@ -50,11 +50,14 @@ typedef struct thread_ref {
 	space space;
 } thread_ref;
 
-/* Load a thread the user can read (hidden threads only for moderators);
- * 404 otherwise (answered). */
-static bool load_thread(request *req, PGconn *db, long long id, bool for_update, thread_ref *t)
+/* Load thread `id` as user_id sees it (hidden threads only for moderators;
+ * a thread whose opening post waits for approval only for its author and
+ * the moderators). false on a database error; otherwise *found says whether
+ * the user may see it. for_update locks the thread row. */
+static bool thread_find(PGconn *db, arena *a, int64_t user_id, long long id, bool for_update,
+                        thread_ref *t, bool *found)
 {
-	arena *a = req->a;
+	*found = false;
 	const char *sql = for_update
 		? "SELECT t.id, t.author_id, coalesce(t.agenda_item_id, 0), t.title, t.last_number,"
 		  " t.pinned, t.locked, t.hidden, t.space_id, t.slow_minutes FROM threads t"
@@ -63,14 +66,11 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 		  " t.pinned, t.locked, t.hidden, t.space_id, t.slow_minutes FROM threads t"
 		  " WHERE t.id = $1";
 	PGresult *r = db_q(db, sql, num(a, id));
-	if (!r) {
-		http_db_error(req);
+	if (!r)
 		return false;
-	}
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		http_error(req, 404, NULL);
-		return false;
+		return true;
 	}
 	t->id = id;
 	t->author_id = atoll(db_val(r, 0, 1));
@@ -83,11 +83,30 @@ static bool load_thread(request *req, PGconn *db, long long id, bool for_update,
 	long long space_id = atoll(db_val(r, 0, 8));
 	t->slow_minutes = atoi(db_val(r, 0, 9));
 	PQclear(r);
+	bool readable;
+	if (!space_load(db, a, user_id, space_id, &t->space, &readable))
+		return false;
+	if (!readable)
+		return true;
+	bool mod = space_can(&t->space, SPACE_MODERATE);
 	/* A hidden thread exists only for the moderators, one whose opening
 	 * post waits for approval only for its author and the moderators. */
-	bool unseen = t->hidden || (t->last_number == 0 && t->author_id != session_user(req)->id);
-	return space_require(req, db, space_id, unseen ? SPACE_MODERATE : SPACE_READ, NULL,
-	                     &t->space);
+	*found = !(t->hidden && !mod) &&
+	         !(t->last_number == 0 && !mod && t->author_id != user_id);
+	return true;
+}
+
+/* Load a thread the user can read (thread_find); 404 otherwise (answered). */
+static bool load_thread(request *req, PGconn *db, long long id, bool for_update, thread_ref *t)
+{
+	bool found;
+	if (!thread_find(db, req->a, session_user(req)->id, id, for_update, t, &found)) {
+		http_db_error(req);
+		return false;
+	}
+	if (!found)
+		http_error(req, 404, NULL);
+	return found;
 }
 
 /* The instant `unix` as a ZONE_SQL value in `zone`, for zone_time and
@@ -1177,6 +1196,116 @@ static void post_permalink(request *req)
 	http_redirect(req, arena_sprintf(req->a, "/t/%lld?page=%d#p%lld", t.id, page, n));
 }
 
+forum_reply_result forum_reply(PGconn *db, arena *a, const user *u, const char *origin,
+                               const forum_reply_in *in, forum_reply_out *out)
+{
+	memset(out, 0, sizeof *out);
+	out->found.findings = tv_list(a);
+	thread_ref t;
+	bool found;
+	if (!thread_find(db, a, u->id, in->thread_id, false, &t, &found))
+		return FORUM_REPLY_FAILED;
+	if (!found)
+		return FORUM_REPLY_NOT_FOUND;
+	out->space_id = t.space.id;
+	out->title = t.title;
+	out->space_title = t.space.title;
+	int last_page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) /
+	                                FORUM_POSTS_PER_PAGE : 1;
+	out->page = last_page;
+#define REFUSE(code, sentence)                                                              \
+	do {                                                                                    \
+		out->status = (code);                                                               \
+		out->problem = (sentence);                                                          \
+		return FORUM_REPLY_REFUSED;                                                         \
+	} while (0)
+	if (t.locked && !space_can(&t.space, SPACE_MODERATE))
+		REFUSE(403, "This thread is locked: nobody can reply. Nothing was posted.");
+	/* Refusals that keep the writer's text: the page shows it back. */
+	if (t.space.muted_until)
+		REFUSE(403, "You are muted in this space, so nothing was posted. Your text is below, "
+		            "to keep.");
+	if (t.last_number == 0)
+		REFUSE(409, "This thread waits for a moderator to approve its first post; replies can "
+		            "follow then. Nothing was posted. Your text is below, to keep.");
+	if (!space_can(&t.space, SPACE_POST))
+		REFUSE(403, "You cannot post in this space. Nothing was posted.");
+	rendered rb;
+	const char *problem = render_md(db, a, t.space.id, in->body, &rb);
+	if (problem && !*problem)
+		return FORUM_REPLY_FAILED;
+	const char *note = "";
+	if (!problem && (problem = guard_note(a, in->note, &note)) != NULL)
+		problem = arena_sprintf(a, "%s Nothing was posted.", problem);
+	if (!problem && !guard_check(a, (guard_field[]){{"reply", in->body}, {"content note", note}},
+	                             2, &out->found))
+		problem = "The post is not valid text.";
+	if (problem)
+		REFUSE(422, problem);
+	if (in->preview) {
+		out->html = rb.md.html;
+		return FORUM_REPLY_PREVIEW;
+	}
+	/* The guard found something: the form comes back with the reply (200,
+	 * as guard.h says) until the writer revises or publishes anyway. */
+	bool guarded = out->found.n > 0;
+	if (guarded && !in->publish_anyway)
+		return FORUM_REPLY_GUARDED;
+	long long now = (long long)clock_now();
+	thread_ref locked;
+	if (!db_begin(db) || !thread_find(db, a, u->id, t.id, true, &locked, &found)) {
+		db_rollback(db);
+		return FORUM_REPLY_FAILED;
+	}
+	if (!found) {
+		db_rollback(db);
+		return FORUM_REPLY_NOT_FOUND;
+	}
+	/* Slow mode, judged under the thread's lock so that two posts sent at
+	 * once cannot both pass. Moderators are not slowed. */
+	if (locked.slow_minutes && !space_can(&locked.space, SPACE_MODERATE)) {
+		long long next = 0;
+		const char *at = NULL;
+		if (!slow_next(db, a, &locked, u->id, u->time_zone, &next, &at)) {
+			db_rollback(db);
+			return FORUM_REPLY_FAILED;
+		}
+		if (next) {
+			db_rollback(db);
+			out->retry_after = next - now;
+			const char *when = zone_text(a, at, u->time_zone, u->time_zone, ZONE_FULL);
+			REFUSE(429, arena_sprintf(a, "This thread is in slow mode: one post every %d %s per "
+			                             "person. You may post again at %s. Nothing was posted; "
+			                             "your text is still in the box.",
+			                          locked.slow_minutes,
+			                          locked.slow_minutes == 1 ? "minute" : "minutes",
+			                          when ? when : "a later time"));
+		}
+	}
+#undef REFUSE
+	bool held = space_can(&locked.space, SPACE_HELD) || guarded;
+	int number = locked.last_number + 1;
+	long long post_id = insert_post(db, a, u->id, origin, t.id, number, held, NULL, in->body,
+	                                note, &rb, now);
+	bool ok = post_id && (!guarded || guard_hold(db, a, locked.space.id, t.id, post_id, u->id,
+	                                             out->found.codes, now)) &&
+	          db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		return FORUM_REPLY_FAILED;
+	}
+	out->post_id = post_id;
+	if (held) {
+		out->address = arena_sprintf(a, "/t/%lld?page=%d&done=%s#h%lld", t.id, last_page,
+		                             guarded ? "guarded" : "held", post_id);
+		return FORUM_REPLY_HELD;
+	}
+	out->number = number;
+	out->page = (number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
+	out->address = arena_sprintf(a, "/t/%lld?page=%d#p%d", t.id, out->page, number);
+	return FORUM_REPLY_POSTED;
+}
+
 static void reply_post(request *req)
 {
 	if (!authz_require_user(req))
@@ -1190,105 +1319,47 @@ static void reply_post(request *req)
 		return;
 	int last_page = t.last_number ? (t.last_number + FORUM_POSTS_PER_PAGE - 1) /
 	                                FORUM_POSTS_PER_PAGE : 1;
-	if (t.locked && !space_can(&t.space, SPACE_MODERATE)) {
-		http_error(req, 403, "This thread is locked: nobody can reply. Nothing was posted.");
-		return;
-	}
-	const char *body = http_form(req, "body"), *action = http_form(req, "action");
-	reply_draft d = {body, http_form(req, "note"), NULL};
-	/* Refusals that keep the writer's text: the page shows it back. */
-	if (t.space.muted_until) {
-		thread_view(req, db, &t, last_page, 403, &d, NULL,
-		            "You are muted in this space, so nothing was posted. Your text is below, "
-		            "to keep.");
-		return;
-	}
-	if (t.last_number == 0) {
-		thread_view(req, db, &t, last_page, 409, &d, NULL,
-		            "This thread waits for a moderator to approve its first post; replies can "
-		            "follow then. Nothing was posted. Your text is below, to keep.");
-		return;
-	}
-	rendered rb;
-	const char *problem = render_body(req, db, t.space.id, body, &rb);
-	if (problem && !*problem)
-		return;
-	const char *note = "";
-	if (!problem && (problem = guard_note(a, d.note, &note)) != NULL)
-		problem = arena_sprintf(a, "%s Nothing was posted.", problem);
-	guard_report found;
-	if (!problem && !guard_check(a, (guard_field[]){{"reply", body}, {"content note", note}}, 2,
-	                             &found))
-		problem = "The post is not valid text.";
-	if (problem) {
-		thread_view(req, db, &t, last_page, 422, &d, NULL, problem);
-		return;
-	}
-	d.found = &found;
-	if (action && !strcmp(action, "preview")) {
-		thread_view(req, db, &t, last_page, 200, &d, rb.md.html, NULL);
-		return;
-	}
-	/* The guard found something: the page comes back with the reply (200,
-	 * as guard.h says) until the writer revises or publishes anyway. */
-	bool guarded = found.n > 0;
-	if (guarded && !guard_confirmed(http_form(req, "privacy"))) {
-		thread_view(req, db, &t, last_page, 200, &d, NULL, NULL);
-		return;
-	}
-	long long now = (long long)clock_now();
-	thread_ref locked;
-	bool ok = db_begin(db) && load_thread(req, db, t.id, true, &locked);
-	if (!ok) {
-		db_rollback(db);
-		if (!req->responded)
-			http_db_error(req);
-		return;
-	}
-	/* Slow mode, judged under the thread's lock so that two posts sent at
-	 * once cannot both pass. Moderators are not slowed. */
-	user *u = session_user(req);
-	if (locked.slow_minutes && !space_can(&locked.space, SPACE_MODERATE)) {
-		long long next = 0;
-		const char *at = NULL;
-		if (!slow_next(db, a, &locked, u->id, u->time_zone, &next, &at)) {
-			db_rollback(db);
-			http_db_error(req);
-			return;
-		}
-		if (next) {
-			db_rollback(db);
-			http_add_header(req, "Retry-After", num(a, next - now));
-			const char *when = zone_text(a, at, u->time_zone, u->time_zone, ZONE_FULL);
-			thread_view(req, db, &locked, last_page, 429, &d, NULL,
-			            arena_sprintf(a, "This thread is in slow mode: one post every %d %s per "
-			                             "person. You may post again at %s. Nothing was posted; "
-			                             "your text is still in the box.",
-			                          locked.slow_minutes,
-			                          locked.slow_minutes == 1 ? "minute" : "minutes",
-			                          when ? when : "a later time"));
-			return;
-		}
-	}
-	bool held = space_can(&locked.space, SPACE_HELD) || guarded;
-	int number = locked.last_number + 1;
-	long long post_id = insert_post(db, a, u->id, req->app->cfg->origin, t.id, number, held, NULL,
-	                                body, note, &rb, now);
-	ok = post_id && (!guarded || guard_hold(db, a, locked.space.id, t.id, post_id, u->id,
-	                                         found.codes, now)) &&
-	     db_commit(db);
-	if (!ok) {
-		db_rollback(db);
+	const char *action = http_form(req, "action");
+	forum_reply_in in = {
+		.thread_id = t.id,
+		.body = http_form(req, "body"),
+		.note = http_form(req, "note"),
+		.preview = action && !strcmp(action, "preview"),
+		.publish_anyway = guard_confirmed(http_form(req, "privacy")),
+	};
+	forum_reply_out out;
+	forum_reply_result res = forum_reply(db, a, session_user(req), req->app->cfg->origin, &in,
+	                                     &out);
+	reply_draft d = {in.body, in.note, &out.found};
+	switch (res) {
+	case FORUM_REPLY_FAILED:
 		http_db_error(req);
 		return;
-	}
-	if (held) {
-		http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d&done=%s#h%lld", t.id, last_page,
-		                                 guarded ? "guarded" : "held", post_id));
+	case FORUM_REPLY_NOT_FOUND:
+		http_error(req, 404, NULL);
+		return;
+	case FORUM_REPLY_REFUSED:
+		/* A locked thread has no reply box to show the text back in. */
+		if (t.locked && !space_can(&t.space, SPACE_MODERATE)) {
+			http_error(req, out.status, out.problem);
+			return;
+		}
+		if (out.status == 429)
+			http_add_header(req, "Retry-After", num(a, out.retry_after));
+		d.found = NULL;
+		thread_view(req, db, &t, last_page, out.status, &d, NULL, out.problem);
+		return;
+	case FORUM_REPLY_PREVIEW:
+		thread_view(req, db, &t, last_page, 200, &d, out.html, NULL);
+		return;
+	case FORUM_REPLY_GUARDED:
+		thread_view(req, db, &t, last_page, 200, &d, NULL, NULL);
+		return;
+	case FORUM_REPLY_HELD:
+	case FORUM_REPLY_POSTED:
+		http_redirect(req, out.address);
 		return;
 	}
-	int page = (number + FORUM_POSTS_PER_PAGE - 1) / FORUM_POSTS_PER_PAGE;
-	http_redirect(req, arena_sprintf(a, "/t/%lld?page=%d#p%d", t.id, page, number));
 }
 
 /* ---- one post: edit, delete, helpful, revisions ---- */

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cairn/guard.h"
 #include "cairn/http.h"
 #include "cairn/session.h"
 #include "cairn/space.h"
@@ -71,6 +72,58 @@ typedef struct forum_post_in {
  * would see, or NULL after a database error. */
 bool forum_write_post(PGconn *db, arena *a, const forum_post_in *in, int64_t *thread_id,
                       int *number, const char **problem);
+
+/* A reply as the thread's reply form sends it, for features that publish
+ * into a thread on the writer's behalf (sharing a journal excerpt). */
+typedef struct forum_reply_in {
+	int64_t thread_id;
+	const char *body;      /* Markdown, as typed */
+	const char *note;      /* the content note as typed; NULL or "": none */
+	bool preview;          /* render and check only: nothing is written */
+	bool publish_anyway;   /* the writer's "publish anyway" over the privacy guard */
+} forum_reply_in;
+
+typedef enum forum_reply_result {
+	FORUM_REPLY_POSTED,    /* published: out->number, out->address */
+	FORUM_REPLY_HELD,      /* written, waiting for a moderator (pre-moderation, or the
+	                        * guard's warning published anyway): out->address */
+	FORUM_REPLY_PREVIEW,   /* in->preview and nothing stands in the way: out->html */
+	FORUM_REPLY_GUARDED,   /* the privacy guard found something (out->found) and the
+	                        * writer has not chosen to publish anyway: nothing written */
+	FORUM_REPLY_REFUSED,   /* out->status and out->problem; nothing written */
+	FORUM_REPLY_NOT_FOUND, /* no such thread, or u may not see it (answer 404) */
+	FORUM_REPLY_FAILED,    /* a database error; nothing written */
+} forum_reply_result;
+
+typedef struct forum_reply_out {
+	int status;            /* REFUSED: 403 locked, muted or no posting; 409 the thread's
+	                        * first post waits for approval; 422 the text or note;
+	                        * 429 slow mode (retry_after seconds) */
+	const char *problem;   /* REFUSED: the sentence to show, naming no text */
+	long long retry_after;
+	const char *html;      /* PREVIEW: the post as it would read */
+	guard_report found;    /* what the privacy guard found (n == 0: nothing, or not
+	                        * checked because the reply was refused first) */
+	int64_t post_id;       /* POSTED, HELD */
+	int number;            /* POSTED: the post's number */
+	int page;              /* the thread page the post (or the reply box) is on */
+	const char *address;   /* POSTED, HELD: where the post is read (a local path) */
+	int64_t space_id;      /* the thread's space, its title and the thread's title,  */
+	const char *space_title; /* once the thread was found */
+	const char *title;
+} forum_reply_out;
+
+/* Reply to in->thread_id as u, exactly as the thread's reply form does,
+ * with every rule it obeys: the thread must be one u may read, not locked
+ * (moderators excepted), not waiting for its first post's approval, in a
+ * space where u is not muted; the text is rendered and checked, and the
+ * privacy guard and content note apply; slow mode is judged under the
+ * thread's lock; a pre-moderated space, or a warning published anyway,
+ * holds the post (guard_hold). Mentions and notifications as for any post.
+ * Its own transaction: call it outside one. Strings are arena copies;
+ * origin is the site's URL for links in notification messages. */
+forum_reply_result forum_reply(PGconn *db, arena *a, const user *u, const char *origin,
+                               const forum_reply_in *in, forum_reply_out *out);
 
 /* A thread and a post as one person sees them, for features that act on
  * them (flags, moderation). Strings are arena copies. */
