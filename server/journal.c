@@ -51,6 +51,7 @@ typedef struct keyring {
 		uint8_t key[CRYPTO_KEY_BYTES];
 	} older[KEYRING_OLDER];
 	int n;
+	uint8_t tagkey[CRYPTO_KEY_BYTES]; /* names tags in URLs (tag_token) */
 } keyring;
 
 static void keyring_load(request *req, keyring *kr)
@@ -58,6 +59,8 @@ static void keyring_load(request *req, keyring *kr)
 	memset(kr, 0, sizeof *kr);
 	kr->open = session_jmk(req, kr->current);
 	kr->version = kr->open ? session_of(req)->jmk_version : 0;
+	if (kr->open)
+		crypto_kdf_derive_from_key(kr->tagkey, sizeof kr->tagkey, 1, "cairntag", kr->current);
 }
 
 static void keyring_wipe(keyring *kr)
@@ -82,6 +85,35 @@ static const uint8_t *keyring_get(PGconn *db, int64_t user_id, keyring *kr, int 
 	kr->older[i].ok = keys_open_version(db, user_id, kr->current, kr->version, version,
 	                                    kr->older[i].key);
 	return kr->older[i].ok ? kr->older[i].key : NULL;
+}
+
+/* A tag as it travels in a URL (?tag=): BLAKE2b-128 of the tag, ASCII
+ * letters folded to lower case, keyed with a subkey of the session's JMK,
+ * as 32 hex digits. Whoever sees the URL (a log, a history) learns only
+ * that two filters named the same tag, never which; under another key
+ * (after a reset or a rotation) the same tag has another token. */
+static const char *tag_token(arena *a, const keyring *kr, const char *tag, size_t n)
+{
+	uint8_t folded[4 * JOURNAL_TAG_MAX_CHARS], h[16];
+	if (!kr->open || n > sizeof folded)
+		return "";
+	for (size_t i = 0; i < n; i++)
+		folded[i] = (uint8_t)(tag[i] >= 'A' && tag[i] <= 'Z' ? tag[i] - 'A' + 'a' : tag[i]);
+	crypto_generichash(h, sizeof h, folded, n, kr->tagkey, sizeof kr->tagkey);
+	char *out = arena_alloc(a, 2 * sizeof h + 1);
+	sodium_bin2hex(out, 2 * sizeof h + 1, h, sizeof h);
+	sodium_memzero(folded, sizeof folded);
+	return out;
+}
+
+/* Is s a tag token's shape (32 lower-case hex digits)? */
+static bool is_tag_token(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return false;
+	return n == 32;
 }
 
 /* ---- sealing ----------------------------------------------------------- */
@@ -174,6 +206,7 @@ typedef struct entry {
 	bool edited;
 	const char *course;        /* "Core Practice, May 2026" or NULL */
 	prompt_ref prompt;         /* what it was written from (id 0: none) */
+	const char *tag_tokens;    /* when open: tag_token of each tag, joined by '\n' */
 } entry;
 
 #define ENTRY_SELECT                                                                      \
@@ -192,6 +225,23 @@ typedef struct entry {
 static const char *reader_zone(const user *u)
 {
 	return u->time_zone && *u->time_zone ? u->time_zone : "UTC";
+}
+
+/* The tag_token of each tag in tags ('\n'-joined), joined the same way. */
+static const char *tag_tokens(request *req, const keyring *kr, const char *tags)
+{
+	buf out;
+	buf_init(&out, req->a, 0);
+	const char *s = tags;
+	while (s && *s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		if (out.len)
+			buf_putc(&out, '\n');
+		buf_puts(&out, tag_token(req->a, kr, s, n));
+		s = nl ? nl + 1 : NULL;
+	}
+	return out.data ? out.data : "";
 }
 
 /* Entries of the result r (ENTRY_SELECT columns), opened where they can be. */
@@ -228,6 +278,8 @@ static entry *read_entries(request *req, PGconn *db, PGresult *r, keyring *kr)
 		           ? ENTRY_OPEN : ENTRY_DAMAGED;
 		if (e->state == ENTRY_DAMAGED)
 			log_error("journal: entry %lld of user %lld does not open", e->id, (long long)u->id);
+		else
+			e->tag_tokens = tag_tokens(req, kr, e->c.tags);
 	}
 	return es;
 }
@@ -318,16 +370,23 @@ static const char *page_title(request *req, const entry *e)
 	return arena_sprintf(req->a, "Journal entry, %s", e->day);
 }
 
-static tv *tags_view(request *req, const char *tags)
+/* The tags as {name, token} (token: tag_token, "" when unknown), from the
+ * '\n'-joined tags and their tokens. */
+static tv *tags_view(request *req, const char *tags, const char *tokens)
 {
 	tv *l = tv_list(req->a);
-	const char *s = tags;
+	const char *s = tags, *k = tokens && *tokens ? tokens : NULL;
 	while (s && *s) {
-		const char *nl = strchr(s, '\n');
+		const char *nl = strchr(s, '\n'), *knl = k ? strchr(k, '\n') : NULL;
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		if (n)
-			tv_push(l, tv_strn(req->a, s, n));
+		size_t kn = k ? (knl ? (size_t)(knl - k) : strlen(k)) : 0;
+		if (n) {
+			tv *o = tv_push(l, tv_obj(req->a));
+			tv_set(o, "name", tv_strn(req->a, s, n));
+			tv_set(o, "token", k ? tv_strn(req->a, k, kn) : tv_str(req->a, ""));
+		}
 		s = nl ? nl + 1 : NULL;
+		k = knl ? knl + 1 : NULL;
 	}
 	return l;
 }
@@ -359,7 +418,7 @@ static tv *entry_view(request *req, const entry *e)
 	tv_set(o, "prompt", prompt_ref_view(req, &e->prompt));
 	if (e->state == ENTRY_OPEN) {
 		tv_set_str(o, "title", *e->c.title ? e->c.title : NULL);
-		tv_set(o, "tags", tags_view(req, e->c.tags));
+		tv_set(o, "tags", tags_view(req, e->c.tags, e->tag_tokens));
 		tv_set_bool(o, "has_tags", *e->c.tags != '\0');
 	}
 	return o;
@@ -641,19 +700,160 @@ bool journal_write(PGconn *db, arena *a, int64_t user_id, const uint8_t jmk[CRYP
 
 /* ---- handlers: entries ------------------------------------------------- */
 
+/* Which entries the list shows: a page of all of them, of one course (the
+ * course is in clear, so SQL filters it and only the page is opened), or of
+ * one tag (tags are not: every entry of the course is opened, for this
+ * request only, and the page is cut from those that have the tag). */
+typedef struct list_query {
+	long long page;    /* from 1 */
+	long long course;  /* an offering id; 0: every course */
+	const char *tag;   /* a tag_token, or NULL */
+} list_query;
+
+/* The list's query string; false when it names no page of the list (404). */
+static bool read_list_query(request *req, list_query *q)
+{
+	*q = (list_query){.page = 1};
+	const char *page = http_query(req, "page"), *course = http_query(req, "course");
+	const char *tag = http_query(req, "tag");
+	if (page && *page && !form_get_int(&req->query, "page", 1, 100000, &q->page))
+		return false;
+	if (course && *course && !http_parse_id(course, &q->course))
+		return false;
+	if (tag && *tag) {
+		if (!is_tag_token(tag))
+			return false;
+		q->tag = tag;
+	}
+	return true;
+}
+
+/* The list's address with q's filters, at page. */
+static const char *list_href(request *req, const list_query *q, long long page)
+{
+	buf b;
+	buf_init(&b, req->a, 0);
+	buf_puts(&b, "/journal");
+	char sep = '?';
+	if (q->course) {
+		buf_appendf(&b, "%ccourse=%lld", sep, q->course);
+		sep = '&';
+	}
+	if (q->tag) {
+		buf_appendf(&b, "%ctag=%s", sep, q->tag);
+		sep = '&';
+	}
+	if (page > 1)
+		buf_appendf(&b, "%cpage=%lld", sep, page);
+	return b.data;
+}
+
+/* The courses the reader's entries are about, for the filters: {id, label,
+ * selected}; *chosen_label is the label of `chosen` (NULL if none). NULL
+ * on a database error. */
+static tv *entry_courses(request *req, PGconn *db, long long chosen, const char **chosen_label)
+{
+	*chosen_label = NULL;
+	PGresult *r = db_q(db,
+		"SELECT o.id, c.title || ', ' || to_char(o.starts_on, 'FMMonth YYYY') AS label"
+		" FROM offerings o JOIN courses c ON c.id = o.course_id"
+		" WHERE o.id IN (SELECT offering_id FROM journal_entries WHERE user_id = $1)"
+		" ORDER BY o.starts_on DESC, o.id",
+		num(req, session_user(req)->id));
+	if (!r)
+		return NULL;
+	tv *l = tv_list(req->a);
+	for (int i = 0; i < PQntuples(r); i++) {
+		tv *o = tv_push(l, tv_obj(req->a));
+		long long id = atoll(db_col(r, i, "id"));
+		const char *label = arena_strdup(req->a, db_col(r, i, "label"));
+		tv_set_int(o, "id", id);
+		tv_set_str(o, "label", label);
+		tv_set_bool(o, "selected", id == chosen);
+		if (id == chosen)
+			*chosen_label = label;
+	}
+	PQclear(r);
+	return l;
+}
+
+/* Does the '\n'-joined token list have token? */
+static bool has_token(const char *tokens, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *s = tokens; s && *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t k = nl ? (size_t)(nl - s) : strlen(s);
+		if (k == n && !memcmp(s, token, n))
+			return true;
+		s = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* The name of the tag whose token is `token` in e, or NULL. */
+static const char *tag_named(request *req, const entry *e, const char *token)
+{
+	const char *s = e->c.tags, *k = e->tag_tokens;
+	size_t n = strlen(token);
+	while (s && *s && k && *k) {
+		const char *nl = strchr(s, '\n'), *knl = strchr(k, '\n');
+		size_t sn = nl ? (size_t)(nl - s) : strlen(s), kn = knl ? (size_t)(knl - k) : strlen(k);
+		if (kn == n && !memcmp(k, token, n))
+			return arena_strndup(req->a, s, sn);
+		s = nl ? nl + 1 : NULL;
+		k = knl ? knl + 1 : NULL;
+	}
+	return NULL;
+}
+
 static void journal_list(request *req)
 {
 	user *u = authz_require_user(req);
 	if (!u)
 		return;
+	list_query q;
+	if (!read_list_query(req, &q)) {
+		http_error(req, 404, "Your journal has no such page.");
+		return;
+	}
 	PGconn *db = http_db_required(req);
 	if (!db)
 		return;
 	keyring kr;
 	keyring_load(req, &kr);
+	/* How many entries there are, and how many are locked, from the clear
+	 * columns alone: one row per key version. */
 	PGresult *r = db_q(db,
-		ENTRY_SELECT " WHERE e.user_id = $1 ORDER BY e.created_at DESC, e.id DESC LIMIT $3",
-		num(req, u->id), reader_zone(u), num(req, JOURNAL_LIST_MAX));
+		"SELECT key_version, count(*) AS n,"
+		" count(*) FILTER (WHERE $2::bigint = 0 OR offering_id = $2) AS shown"
+		" FROM journal_entries WHERE user_id = $1 GROUP BY key_version",
+		num(req, u->id), num(req, q.course));
+	if (!r) {
+		keyring_wipe(&kr);
+		http_db_error(req);
+		return;
+	}
+	long long total = 0, locked = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		long long n = atoll(db_col(r, i, "n"));
+		total += atoll(db_col(r, i, "shown"));
+		if (!keyring_get(db, u->id, &kr, atoi(db_col(r, i, "key_version"))))
+			locked += n;
+	}
+	PQclear(r);
+	/* Untagged: the page alone is read and opened. Tagged: every entry (of
+	 * the course) is opened, and the page is cut from the matches. */
+	long long offset = (q.page - 1) * JOURNAL_PAGE;
+	r = q.tag ? db_q(db,
+		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
+		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
+		num(req, u->id), reader_zone(u), num(req, q.course), num(req, JOURNAL_OPEN_MAX))
+	          : db_q(db,
+		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
+		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4 OFFSET $5",
+		num(req, u->id), reader_zone(u), num(req, q.course), num(req, JOURNAL_PAGE),
+		num(req, offset));
 	if (!r) {
 		keyring_wipe(&kr);
 		http_db_error(req);
@@ -663,20 +863,55 @@ static void journal_list(request *req)
 	entry *es = read_entries(req, db, r, &kr);
 	PQclear(r);
 	keyring_wipe(&kr);
+	const char *tag_name = NULL;
+	int first = 0, last = n;  /* the page: es[first..last) of the shown ones */
+	if (q.tag) {
+		int k = 0;
+		for (int i = 0; i < n; i++) {
+			if (es[i].state != ENTRY_OPEN || !has_token(es[i].tag_tokens, q.tag))
+				continue;
+			if (!tag_name)
+				tag_name = tag_named(req, &es[i], q.tag);
+			es[k++] = es[i];
+		}
+		total = k;
+		first = offset < k ? (int)offset : k;
+		last = first + JOURNAL_PAGE < k ? first + JOURNAL_PAGE : k;
+	}
+	long long pages = total ? (total + JOURNAL_PAGE - 1) / JOURNAL_PAGE : 1;
+	if (q.page > pages) {
+		http_error(req, 404, "Your journal has no such page.");
+		return;
+	}
+	const char *course_label = NULL;
+	tv *courses = entry_courses(req, db, q.course, &course_label);
+	if (!courses) {
+		http_db_error(req);
+		return;
+	}
 	tv *v = tv_obj(req->a);
 	tv *l = tv_set(v, "entries", tv_list(req->a));
-	int locked = 0, damaged = 0;
-	for (int i = 0; i < n; i++) {
+	int damaged = 0;
+	for (int i = first; i < last; i++) {
 		tv_push(l, entry_view(req, &es[i]));
-		locked += es[i].state == ENTRY_LOCKED;
 		damaged += es[i].state == ENTRY_DAMAGED;
 	}
-	tv_set(v, "count", tv_count(req->a, n, "entry", "entries"));
-	tv_set_bool(v, "empty", n == 0);
+	bool filtered = q.course || q.tag;
+	tv_set(v, "count", tv_count(req->a, total, "entry", "entries"));
+	tv_set_bool(v, "empty", total == 0 && !filtered);
+	tv_set_bool(v, "none_match", total == 0 && filtered);
+	tv_set_bool(v, "filtered", filtered);
+	tv_set_str(v, "filter_tag", tag_name);
+	tv_set_bool(v, "filter_tag_unknown", q.tag && !tag_name);
+	tv_set_str(v, "filter_course", q.course ? (course_label ? course_label : "another course")
+	                                        : NULL);
+	tv_set_str(v, "tag", q.tag);
+	tv_set(v, "courses", courses);
+	tv_set_bool(v, "has_courses", courses->n > 0);
+	tv_set_bool(v, "no_course", q.course == 0);
 	tv_set(v, "locked", locked ? tv_count(req->a, locked, "entry", "entries") : tv_null(req->a));
 	tv_set_bool(v, "damaged", damaged > 0);
 	tv_set_bool(v, "has_key", kr.open || session_of(req)->jmk_wrap != NULL);
-	tv_set_bool(v, "full", n == JOURNAL_LIST_MAX);
 	long long waiting = 0;
 	tv *prompts = prompt_waiting_view(db, req->a, u->id, session_now_param(req), reader_zone(u),
 	                                  JOURNAL_PROMPTS_LISTED, &waiting);
@@ -689,9 +924,18 @@ static void journal_list(request *req)
 	tv_set(v, "more_prompts", waiting > (long long)prompts->n
 	                          ? tv_count(req->a, waiting - (long long)prompts->n, "prompt", "prompts")
 	                          : tv_null(req->a));
+	tv_set_bool(v, "paged", pages > 1);
+	tv_set_int(v, "page", q.page);
+	tv_set_int(v, "page_count", pages);
+	tv_set_str(v, "prev_href", q.page > 1 ? list_href(req, &q, q.page - 1) : NULL);
+	tv_set_str(v, "next_href", q.page < pages ? list_href(req, &q, q.page + 1) : NULL);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set_int(v, "search_max", JOURNAL_SEARCH_MAX_CHARS);
 	const char *done = http_query(req, "done");
 	tv_set_str(v, "notice", done && !strcmp(done, "deleted") ? "The entry was deleted." : NULL);
-	http_render(req, 200, "journal", "Your journal", v);
+	http_render(req, 200, "journal", q.page > 1 ? arena_sprintf(req->a, "Your journal, page %lld",
+	                                                            q.page)
+	                                            : "Your journal", v);
 }
 
 static void journal_new(request *req)
@@ -944,6 +1188,467 @@ static void journal_about(request *req)
 		return;
 	tv *v = tv_obj(req->a);
 	http_render(req, 200, "journal_about", "What your journal's encryption protects", v);
+}
+
+/* ---- finding and keeping (issue 14 item 3) ----------------------------- */
+
+/* Search works on the text as it reads, not as it was marked up: emphasis
+ * and code marks and the markers that open headings and quotes are
+ * dropped, and every run of white space becomes one space. Matching folds
+ * ASCII and Latin-1 capitals to small letters, which keeps every byte
+ * offset (a folded copy has the same length), so a match found in the
+ * folded copy is marked at the same place in the readable one. */
+
+/* s without Markdown's marks, white space collapsed (an arena copy). */
+static char *readable(arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1), *o = out;
+	bool line_start = true, space = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+			if (c == '\n')
+				line_start = true;
+			space = o > out;
+			continue;
+		}
+		if (c == '*' || c == '`')
+			continue;
+		if (line_start && (c == '#' || c == '>'))
+			continue;
+		line_start = false;
+		if (space)
+			*o++ = ' ';
+		space = false;
+		*o++ = c;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A copy of s[0..n) with A-Z and the Latin-1 capitals (U+00C0-U+00DE but
+ * the multiplication sign) in small letters: the same length. */
+static char *folded(arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+			c = (unsigned char)(c + 0x20);
+		out[i] = (char)c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+typedef struct search_terms {
+	const char *t[JOURNAL_SEARCH_TERMS];  /* folded, readable */
+	size_t len[JOURNAL_SEARCH_TERMS];
+	int n;
+} search_terms;
+
+/* Split a search into words and "quoted phrases". NULL when it is fine,
+ * else the sentence to show (it never quotes the search). */
+static const char *read_search(request *req, const char *q, search_terms *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!q || !visible(q))
+		return "Type a word or a few to search for. Nothing was searched.";
+	size_t len = strlen(q);
+	if (!utf8_valid(q, len))
+		return "The search is not valid text. Type it again.";
+	size_t chars = utf8_length(q, len);
+	if (chars > JOURNAL_SEARCH_MAX_CHARS)
+		return arena_sprintf(req->a, "A search can be at most %d characters long; this one is "
+		                     "%zu. Use a few words that the entry would hold.",
+		                     JOURNAL_SEARCH_MAX_CHARS, chars);
+	const char *s = q;
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (!*s)
+			break;
+		const char *start = s, *end;
+		if (*s == '"') {
+			start = ++s;
+			const char *close = strchr(s, '"');
+			end = close ? close : s + strlen(s);
+			s = close ? close + 1 : end;
+		} else {
+			while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '"')
+				s++;
+			end = s;
+		}
+		char *term = readable(req->a, arena_strndup(req->a, start, (size_t)(end - start)));
+		if (!*term)
+			continue;
+		if (out->n == JOURNAL_SEARCH_TERMS)
+			return arena_sprintf(req->a, "A search can have at most %d words or \"phrases\". "
+			                     "Leave out the most common ones.", JOURNAL_SEARCH_TERMS);
+		size_t tl = strlen(term);
+		out->t[out->n] = folded(req->a, term, tl);
+		out->len[out->n++] = tl;
+	}
+	if (!out->n)
+		return "Type a word or a few to search for. Nothing was searched.";
+	return NULL;
+}
+
+/* Where a term first occurs in hay[0..n), or NULL. */
+static const char *find_in(const char *hay, size_t n, const char *term, size_t tl)
+{
+	return tl && tl <= n ? memmem(hay, n, term, tl) : NULL;
+}
+
+enum { SNIPPET_BEFORE = 60, SNIPPET_BYTES = 260 };
+
+/* Back up from i to the start of a UTF-8 character. */
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* A few lines of the readable body around the first match, as pieces
+ * {text, mark} (mark: a search term): the template marks them up, so
+ * nothing of the entry is ever raw HTML. */
+static tv *snippet(request *req, const char *body, const search_terms *st)
+{
+	size_t n = strlen(body);
+	const char *low = folded(req->a, body, n);
+	size_t at = n;
+	for (int i = 0; i < st->n; i++) {
+		const char *f = find_in(low, n, st->t[i], st->len[i]);
+		if (f && (size_t)(f - low) < at)
+			at = (size_t)(f - low);
+	}
+	size_t start = at == n || at < SNIPPET_BEFORE ? 0 : char_start(body, at - SNIPPET_BEFORE);
+	/* Start at a word: after the first space, if there is one close by. */
+	if (start > 0) {
+		const char *sp = memchr(body + start, ' ', at - start);
+		if (sp)
+			start = (size_t)(sp - body) + 1;
+	}
+	size_t end = start + SNIPPET_BYTES < n ? char_start(body, start + SNIPPET_BYTES) : n;
+	tv *l = tv_list(req->a);
+	if (start > 0)
+		tv_set_bool(tv_set_str(tv_push(l, tv_obj(req->a)), "text", "…"), "mark", false);
+	size_t i = start;
+	while (i < end) {
+		/* The next match in [i, end): the earliest, the longest there. */
+		size_t best = end, best_len = 0;
+		for (int k = 0; k < st->n; k++) {
+			const char *f = find_in(low + i, end - i, st->t[k], st->len[k]);
+			size_t p = f ? (size_t)(f - low) : end;
+			if (f && (p < best || (p == best && st->len[k] > best_len))) {
+				best = p;
+				best_len = st->len[k];
+			}
+		}
+		if (best > i) {
+			tv *o = tv_push(l, tv_obj(req->a));
+			tv_set(o, "text", tv_strn(req->a, body + i, best - i));
+			tv_set_bool(o, "mark", false);
+		}
+		if (best_len) {
+			tv *o = tv_push(l, tv_obj(req->a));
+			tv_set(o, "text", tv_strn(req->a, body + best, best_len));
+			tv_set_bool(o, "mark", true);
+		}
+		i = best + best_len;
+	}
+	if (end < n)
+		tv_set_bool(tv_set_str(tv_push(l, tv_obj(req->a)), "text", "…"), "mark", false);
+	return l;
+}
+
+/* Does every term occur in the entry's title, tags or body? */
+static bool entry_matches(request *req, const entry *e, const search_terms *st,
+                          const char **body_readable)
+{
+	const char *title = readable(req->a, e->c.title), *body = readable(req->a, e->c.body);
+	const char *hay = arena_sprintf(req->a, "%s\n%s\n%s", title, e->c.tags, body);
+	size_t n = strlen(hay);
+	const char *low = folded(req->a, hay, n);
+	for (int i = 0; i < st->n; i++)
+		if (!find_in(low, n, st->t[i], st->len[i]))
+			return false;
+	*body_readable = body;
+	return true;
+}
+
+/* The search page: the form with what was typed, and results when there
+ * are (results NULL: none yet, or refused). */
+static void search_page(request *req, PGconn *db, int status, const char *q, long long course,
+                        tv *results, long long matched, long long unsearched, const char *error)
+{
+	const char *course_label = NULL;
+	tv *courses = entry_courses(req, db, course, &course_label);
+	if (!courses) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(req->a);
+	tv_set_str(v, "csrf", session_csrf(req));
+	tv_set_str(v, "q", q ? q : "");
+	tv_set_int(v, "search_max", JOURNAL_SEARCH_MAX_CHARS);
+	tv_set(v, "courses", courses);
+	tv_set_bool(v, "has_courses", courses->n > 0);
+	tv_set_bool(v, "no_course", course == 0);
+	tv_set_str(v, "course", course_label);
+	tv_set_str(v, "error", error);
+	tv_set_bool(v, "searched", results != NULL);
+	tv_set(v, "results", results ? results : tv_list(req->a));
+	tv_set(v, "matched", tv_count(req->a, matched, "entry matches", "entries match"));
+	tv_set_bool(v, "none", results && matched == 0);
+	tv_set_bool(v, "more", matched > JOURNAL_SEARCH_SHOWN);
+	tv_set_int(v, "shown", JOURNAL_SEARCH_SHOWN);
+	tv_set(v, "unsearched", unsearched ? tv_count(req->a, unsearched, "entry", "entries")
+	                                   : tv_null(req->a));
+	tv_set_bool(v, "has_key", session_of(req)->jmk_wrap != NULL);
+	http_render(req, status, "journal_search", "Search your journal", v);
+}
+
+/* GET /journal/search: the form alone (a search itself is a POST). */
+static void journal_search_page(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	search_page(req, db, 200, "", 0, NULL, 0, 0, NULL);
+}
+
+/* POST /journal/search: the search words travel only in this body, and the
+ * results are this response (no-store, like every journal page), so they
+ * are in no URL, history entry or log. Every entry (of the course, if one
+ * is chosen) is opened for this request only. */
+static void journal_search(request *req)
+{
+	user *u = authz_require_user(req);
+	if (!u)
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	const char *q = http_form(req, "q"), *course_text = http_form(req, "course");
+	long long course = 0;
+	if (course_text && *course_text && !http_parse_id(course_text, &course)) {
+		search_page(req, db, 422, q, 0, NULL, 0, 0, "Choose a course from the list.");
+		return;
+	}
+	search_terms st;
+	const char *problem = read_search(req, q, &st);
+	if (problem) {
+		search_page(req, db, 422, q, course, NULL, 0, 0, problem);
+		return;
+	}
+	keyring kr;
+	keyring_load(req, &kr);
+	if (!kr.open) {
+		search_page(req, db, 409, q, course, NULL, 0, 0,
+		            "Your journal is closed in this browser session, so it cannot be searched. "
+		            "Sign out, then sign in again with your password.");
+		return;
+	}
+	PGresult *r = db_q(db,
+		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
+		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
+		num(req, u->id), reader_zone(u), num(req, course), num(req, JOURNAL_OPEN_MAX));
+	if (!r) {
+		keyring_wipe(&kr);
+		http_db_error(req);
+		return;
+	}
+	int n = PQntuples(r);
+	entry *es = read_entries(req, db, r, &kr);
+	PQclear(r);
+	keyring_wipe(&kr);
+	tv *results = tv_list(req->a);
+	long long matched = 0, unsearched = 0;
+	for (int i = 0; i < n; i++) {
+		const char *body = NULL;
+		if (es[i].state != ENTRY_OPEN) {
+			unsearched++;
+			continue;
+		}
+		if (!entry_matches(req, &es[i], &st, &body))
+			continue;
+		if (++matched > JOURNAL_SEARCH_SHOWN)
+			continue;
+		tv *o = tv_push(results, entry_view(req, &es[i]));
+		tv_set(o, "snippet", snippet(req, body, &st));
+	}
+	search_page(req, db, 200, q, course, results, matched, unsearched, NULL);
+}
+
+/* The whole journal, oldest first, opened: for the export and the
+ * printable page. NULL after a database error (answered); a closed journal
+ * that holds entries is answered 409 (everything would read "locked"). */
+static entry *whole_journal(request *req, PGconn *db, int *n)
+{
+	user *u = session_user(req);
+	keyring kr;
+	keyring_load(req, &kr);
+	PGresult *r = db_q(db, ENTRY_SELECT " WHERE e.user_id = $1 ORDER BY e.created_at, e.id",
+	                   num(req, u->id), reader_zone(u));
+	if (!r) {
+		keyring_wipe(&kr);
+		http_db_error(req);
+		return NULL;
+	}
+	*n = PQntuples(r);
+	if (*n && !kr.open) {
+		PQclear(r);
+		keyring_wipe(&kr);
+		http_error(req, 409, "Your journal is closed in this browser session, so it cannot be "
+		                     "exported. Sign out, then sign in again with your password.");
+		return NULL;
+	}
+	entry *es = read_entries(req, db, r, &kr);
+	PQclear(r);
+	keyring_wipe(&kr);
+	return es;
+}
+
+/* Today in the reader's zone: "14 May 2026" and "2026-05-14". */
+static bool today(request *req, PGconn *db, const char **day, const char **iso)
+{
+	PGresult *r = db_q(db,
+		"SELECT to_char(to_timestamp($1) AT TIME ZONE $2, 'FMDD FMMonth YYYY'),"
+		" to_char(to_timestamp($1) AT TIME ZONE $2, 'YYYY-MM-DD')",
+		num(req, (long long)clock_now()), reader_zone(session_user(req)));
+	if (!r)
+		return false;
+	*day = arena_strdup(req->a, db_val(r, 0, 0));
+	*iso = arena_strdup(req->a, db_val(r, 0, 1));
+	PQclear(r);
+	return true;
+}
+
+/* GET /journal/export: every entry in one Markdown file, oldest first. An
+ * entry that does not open is there too, saying so. */
+static void journal_export_all(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	int n = 0;
+	entry *es = whole_journal(req, db, &n);
+	const char *day = NULL, *iso = NULL;
+	if (!es)
+		return;
+	if (!today(req, db, &day, &iso)) {
+		http_db_error(req);
+		return;
+	}
+	int shut = 0;
+	for (int i = 0; i < n; i++)
+		shut += es[i].state != ENTRY_OPEN;
+	buf out;
+	buf_init(&out, req->a, 0);
+	buf_appendf(&out, "# My journal\n\nExported from Cairn on %s: %d %s, in the order they were "
+	            "written.", day, n, n == 1 ? "entry" : "entries");
+	if (shut)
+		buf_appendf(&out, " %d of them %s not open and %s only that.", shut,
+		            shut == 1 ? "does" : "do", shut == 1 ? "says" : "say");
+	buf_puts(&out, "\n");
+	for (int i = 0; i < n; i++) {
+		const entry *e = &es[i];
+		buf_puts(&out, "\n---\n\n");
+		if (e->state != ENTRY_OPEN) {
+			bool locked = e->state == ENTRY_LOCKED;
+			buf_appendf(&out, "## %s entry, %s\n\n", locked ? "Locked" : "Damaged", e->day);
+			buf_appendf(&out, "*%s*\n",
+			            locked ? "This entry is locked: it was written before your password "
+			                     "was reset, under a key that only your recovery code opens. "
+			                     "Enter your recovery code in Cairn (Journal, then \"Enter your "
+			                     "recovery code\"), then export again to include it."
+			                   : "This entry cannot be opened: what is stored for it was "
+			                     "changed or damaged, so there is nothing to show.");
+			continue;
+		}
+		if (*e->c.title)
+			buf_appendf(&out, "## %s\n\n", e->c.title);
+		else
+			buf_appendf(&out, "## Journal entry, %s\n\n", e->day);
+		buf_appendf(&out, "Written %s%s%s.", e->day, e->course ? ", about " : "",
+		            e->course ? e->course : "");
+		if (*e->c.tags)
+			buf_appendf(&out, " Tags: %s.", tags_text(req, e->c.tags));
+		buf_appendf(&out, "\n\n%s\n", e->c.body);
+	}
+	if (out.failed) {
+		http_error(req, 500, NULL);
+		return;
+	}
+	http_add_header(req, "Content-Disposition",
+	                arena_sprintf(req->a, "attachment; filename=\"journal-%s.md\"", iso));
+	http_send(req, 200, "text/markdown; charset=utf-8", out.data, out.len);
+}
+
+/* GET /journal/print: every entry on one page, oldest first, rendered, for
+ * the browser's Print command (the print style sheet leaves out the site's
+ * header, footer and these notes). */
+static void journal_print(request *req)
+{
+	if (!authz_require_user(req))
+		return;
+	PGconn *db = http_db_required(req);
+	if (!db)
+		return;
+	int n = 0;
+	entry *es = whole_journal(req, db, &n);
+	const char *day = NULL, *iso = NULL;
+	if (!es)
+		return;
+	if (!today(req, db, &day, &iso)) {
+		http_db_error(req);
+		return;
+	}
+	tv *v = tv_obj(req->a);
+	tv *l = tv_set(v, "entries", tv_list(req->a));
+	for (int i = 0; i < n; i++) {
+		const char *html = es[i].state == ENTRY_OPEN ? render(req, es[i].c.body) : NULL;
+		if (es[i].state == ENTRY_OPEN && !html)
+			es[i].state = ENTRY_DAMAGED;
+		tv *o = tv_push(l, entry_view(req, &es[i]));
+		tv_set(o, "html", html ? tv_str(req->a, html) : tv_null(req->a));
+		tv_set_str(o, "tags_text", es[i].state == ENTRY_OPEN ? tags_text(req, es[i].c.tags) : "");
+	}
+	tv_set(v, "count", tv_count(req->a, n, "entry", "entries"));
+	tv_set_bool(v, "empty", n == 0);
+	tv_set_str(v, "today", day);
+	http_render(req, 200, "journal_print", "Your journal, to print", v);
+}
+
+int journal_text_of(request *req, PGconn *db, int64_t id, journal_text *out)
+{
+	memset(out, 0, sizeof *out);
+	keyring kr;
+	keyring_load(req, &kr);
+	entry e;
+	int found = load_entry(req, db, id, &kr, &e);
+	keyring_wipe(&kr);
+	if (found == -1)
+		return -1;  /* load_entry answered; the caller must not answer again */
+	if (found == 0)
+		return 0;
+	out->id = e.id;
+	out->open = e.state == ENTRY_OPEN;
+	out->locked = e.state == ENTRY_LOCKED;
+	out->day = e.day;
+	out->title = out->open ? e.c.title : "";
+	out->tags = out->open ? e.c.tags : "";
+	out->body = out->open ? e.c.body : "";
+	return 1;
 }
 
 /* ---- the recovery code, shown once ------------------------------------- */
@@ -1257,11 +1962,24 @@ void journal_routes(router *r)
 {
 	/* "signed-in" here means: for one's own journal. Anyone else's entry
 	 * answers 404 to everyone, administrators included (DESIGN §5). */
-	router_add(r, "GET", "/journal", journal_list, ACCESS_SIGNED_IN, "your journal's entries");
+	router_add(r, "GET", "/journal", journal_list, ACCESS_SIGNED_IN,
+	           "your journal's entries, a page at a time; by course or tag (?course=, ?tag=)");
 	router_mark_sensitive(r);
 	router_add(r, "POST", "/journal", journal_create, ACCESS_SIGNED_IN, "save a new entry");
 	router_mark_sensitive(r);
 	router_add(r, "GET", "/journal/new", journal_new, ACCESS_SIGNED_IN, "write a new entry");
+	router_mark_sensitive(r);
+	router_add(r, "GET", "/journal/search", journal_search_page, ACCESS_SIGNED_IN,
+	           "the search form");
+	router_mark_sensitive(r);
+	router_add(r, "POST", "/journal/search", journal_search, ACCESS_SIGNED_IN,
+	           "search your entries (the words only in the body; the results are the answer)");
+	router_mark_sensitive(r);
+	router_add(r, "GET", "/journal/export", journal_export_all, ACCESS_SIGNED_IN,
+	           "download the whole journal as one Markdown file");
+	router_mark_sensitive(r);
+	router_add(r, "GET", "/journal/print", journal_print, ACCESS_SIGNED_IN,
+	           "the whole journal on one printable page");
 	router_mark_sensitive(r);
 	router_add(r, "GET", "/journal/about", journal_about, ACCESS_SIGNED_IN,
 	           "what the journal's encryption protects, and what it cannot");

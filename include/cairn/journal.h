@@ -17,6 +17,15 @@
  * versions are opened through the chain of keys.h, or are "locked" until
  * the recovery code is entered after a reset.
  *
+ * Finding and keeping (issue 14 item 3): the list decrypts only the page it
+ * shows (JOURNAL_PAGE entries; a course filter is done in SQL, since the
+ * course is in clear); a tag filter or a search decrypts the learner's
+ * entries for that one request. A tag travels in a URL only as an opaque
+ * token (a keyed hash under the learner's key: journal_tag_token); search
+ * words travel only in a POST body, and the results are that POST's
+ * response. The whole journal can be exported as one Markdown file or read
+ * as a printable page; an entry that does not open says so there.
+ *
  * Every journal route is marked sensitive (router_mark_sensitive): the
  * request's arena, body and response are wiped when it ends, cmark
  * allocates from that arena, and pages are no-store. Nothing of an entry's
@@ -38,6 +47,11 @@ enum {
 	JOURNAL_FORMAT = 1,               /* title NUL tags NUL body, tags joined by '\n' */
 	JOURNAL_LIST_MAX = 1000,          /* entries on the journal's page */
 	JOURNAL_PROMPTS_LISTED = 10,      /* prompts waiting, on the journal's page */
+	JOURNAL_PAGE = 20,                /* entries per page of the list */
+	JOURNAL_OPEN_MAX = 5000,          /* entries a filter or a search opens */
+	JOURNAL_SEARCH_MAX_CHARS = 200,   /* characters of a search */
+	JOURNAL_SEARCH_TERMS = 10,        /* words or "phrases" of a search */
+	JOURNAL_SEARCH_SHOWN = 100,       /* results listed */
 };
 
 /* Write a new entry of user_id, sealed under jmk (key version `version`),
@@ -65,6 +79,24 @@ typedef struct journal_title {
  * (router_mark_sensitive): the plaintext lives in the request's arena.
  * false on a database error. */
 bool journal_titles(request *req, PGconn *db, const long long *ids, int n, journal_title *out);
+
+/* One of the signed-in reader's entries, opened, for pages of other
+ * modules that start from an entry (sharing an excerpt: share.h). */
+typedef struct journal_text {
+	int64_t id;
+	bool open;          /* title, tags and body are set */
+	bool locked;        /* when not open: locked (else it cannot be opened) */
+	const char *title;  /* "" when none */
+	const char *tags;   /* joined by '\n' */
+	const char *body;   /* Markdown */
+	const char *day;    /* "14 May 2026", in the reader's zone */
+} journal_text;
+
+/* Load entry `id` of the signed-in reader: 1 found, 0 not theirs or none
+ * (answer 404, as for anyone else's), -1 database error (already answered).
+ * The plaintext is in the request's arena: call it only from a sensitive
+ * route, whose arena is wiped. */
+int journal_text_of(request *req, PGconn *db, int64_t id, journal_text *out);
 
 /* /journal..., /recovery-code, /recover. */
 void journal_routes(router *r);
