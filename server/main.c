@@ -38,6 +38,7 @@
 #include "cairn/restriction.h"
 #include "cairn/search.h"
 #include "cairn/series.h"
+#include "cairn/share.h"
 #include "cairn/support.h"
 #include "cairn/session.h"
 #include "cairn/teams.h"
@@ -83,6 +84,7 @@ static void add_routes(router *r)
 	journal_routes(r);
 	timeline_routes(r);
 	prompt_routes(r);
+	share_routes(r);
 	people_routes(r);
 	catalog_routes(r);
 	home_routes(r);
