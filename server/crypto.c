@@ -353,47 +353,65 @@ fail:
 	return ok;
 }
 
-char *crypto_entry_open(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
-                        const uint8_t *sealed, size_t sealed_len, const void *ad, size_t ad_len,
-                        size_t *plain_len)
+size_t crypto_entry_open_cap(size_t sealed_len)
+{
+	const size_t overhead = CRYPTO_NONCE_BYTES + CRYPTO_TAG_BYTES;
+	if (sealed_len < overhead + ENTRY_BLOCK || (sealed_len - overhead) % ENTRY_BLOCK != 0)
+		return 0;
+	return sealed_len - overhead;
+}
+
+bool crypto_entry_open_into(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
+                            const uint8_t *sealed, size_t sealed_len, const void *ad,
+                            size_t ad_len, char *out, size_t out_cap, size_t *plain_len)
 {
 	uint8_t subkey[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
-	const size_t overhead = CRYPTO_NONCE_BYTES + CRYPTO_TAG_BYTES;
-	size_t padded = 0, unpadded = 0;
-	char *plain = NULL;
+	size_t padded = crypto_entry_open_cap(sealed_len), unpadded = 0;
 	bool ok = false;
 
 	if (plain_len)
 		*plain_len = 0;
-	if (!sealed || sealed_len < overhead + ENTRY_BLOCK ||
-	    (sealed_len - overhead) % ENTRY_BLOCK != 0)
-		return NULL;
-	padded = sealed_len - overhead;
+	if (!sealed || !padded || !out || out_cap < padded)
+		return false;
 	if (!entry_subkey(jmk, entry_id, subkey))
 		goto fail;
 	/* padded > unpadded always (padding adds at least one byte), so the
 	 * buffer has room for the terminating NUL. */
-	plain = sodium_malloc(padded);
-	if (!plain)
-		fatal("crypto_entry_open: out of memory (%zu bytes)", padded);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)plain, NULL, NULL,
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, NULL, NULL,
 	                                               sealed + CRYPTO_NONCE_BYTES,
 	                                               sealed_len - CRYPTO_NONCE_BYTES, ad, ad_len,
 	                                               sealed, subkey) != 0)
 		goto fail;
-	if (sodium_unpad(&unpadded, (const unsigned char *)plain, padded, ENTRY_BLOCK) != 0 ||
+	if (sodium_unpad(&unpadded, (const unsigned char *)out, padded, ENTRY_BLOCK) != 0 ||
 	    unpadded >= padded)
 		goto fail;
-	plain[unpadded] = '\0';
+	out[unpadded] = '\0';
 	if (plain_len)
 		*plain_len = unpadded;
 	ok = true;
 fail:
 	sodium_memzero(subkey, sizeof subkey);
-	if (!ok && plain) {
-		sodium_memzero(plain, padded);
+	if (!ok)
+		sodium_memzero(out, padded);
+	return ok;
+}
+
+char *crypto_entry_open(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
+                        const uint8_t *sealed, size_t sealed_len, const void *ad, size_t ad_len,
+                        size_t *plain_len)
+{
+	size_t cap = crypto_entry_open_cap(sealed_len);
+	if (plain_len)
+		*plain_len = 0;
+	if (!sealed || !cap)
+		return NULL;
+	char *plain = sodium_malloc(cap);
+	if (!plain)
+		fatal("crypto_entry_open: out of memory (%zu bytes)", cap);
+	if (!crypto_entry_open_into(jmk, entry_id, sealed, sealed_len, ad, ad_len, plain, cap,
+	                            plain_len)) {
 		sodium_free(plain);
-		plain = NULL;
+		return NULL;
 	}
 	return plain;
 }

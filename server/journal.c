@@ -163,31 +163,38 @@ static const char *seal(arena *a, const uint8_t *jmk, int version, int64_t user_
 	return ok ? db_bytea_param(a, out, len) : NULL;
 }
 
-/* Open a sealed entry into c (arena copies). false when it does not open
- * or what opens is not an entry of this format. */
+/* Open a sealed entry into c. false when it does not open or what opens is
+ * not an entry of this format. The plaintext is opened straight into the
+ * request's arena (crypto_entry_open_into), which the sensitive route wipes
+ * when the request ends, and c's strings point into it: a list or a search
+ * opens hundreds of entries, and a sodium_malloc'd buffer for each cost
+ * more than all the rest of the page. */
 static bool unseal(request *req, const uint8_t *jmk, int64_t user_id, long long id, int version,
                    int format, const uint8_t *sealed, size_t sealed_len, content *c)
 {
 	if (format != JOURNAL_FORMAT)
 		return false;
+	size_t cap = crypto_entry_open_cap(sealed_len);
+	if (!cap)
+		return false;
 	char ad[CRYPTO_AD_MAX_BYTES];
 	size_t ad_len = entry_ad(ad, user_id, id, version, format), n = 0;
-	char *plain = crypto_entry_open(jmk, (uint64_t)id, sealed, sealed_len, ad, ad_len, &n);
-	if (!plain)
+	char *plain = arena_alloc(req->a, cap);
+	if (!crypto_entry_open_into(jmk, (uint64_t)id, sealed, sealed_len, ad, ad_len, plain, cap,
+	                            &n))
 		return false;
-	bool ok = false;
 	const char *t = plain, *end = plain + n;
 	const char *g = memchr(t, '\0', n);
 	const char *b = g ? memchr(g + 1, '\0', (size_t)(end - g - 1)) : NULL;
-	if (b && !memchr(b + 1, '\0', (size_t)(end - b - 1)) && utf8_valid(plain, n)) {
-		c->title = arena_strndup(req->a, t, (size_t)(g - t));
-		c->tags = arena_strndup(req->a, g + 1, (size_t)(b - g - 1));
-		c->body = arena_strndup(req->a, b + 1, (size_t)(end - b - 1));
-		ok = true;
+	if (!b || memchr(b + 1, '\0', (size_t)(end - b - 1)) || !utf8_valid(plain, n)) {
+		sodium_memzero(plain, cap);
+		return false;
 	}
-	sodium_memzero(plain, n);
-	sodium_free(plain);
-	return ok;
+	/* title NUL tags NUL body NUL: three C strings in place. */
+	c->title = t;
+	c->tags = g + 1;
+	c->body = b + 1;
+	return true;
 }
 
 /* ---- loading entries --------------------------------------------------- */
@@ -245,43 +252,107 @@ static const char *tag_tokens(request *req, const keyring *kr, const char *tags)
 }
 
 /* Entries of the result r (ENTRY_SELECT columns), opened where they can be. */
-static entry *read_entries(request *req, PGconn *db, PGresult *r, keyring *kr)
+/* The clear columns of row i (ENTRY_SELECT: 5 to 13) that pages show. */
+static void read_shown(request *req, const PGresult *r, int i, entry *e)
+{
+	const char *zone = reader_zone(session_user(req));
+	e->offering_id = atoll(db_val(r, i, 1));
+	e->created = zone_time(req->a, db_val(r, i, 5), zone, zone, ZONE_FULL);
+	e->updated = zone_time(req->a, db_val(r, i, 6), zone, zone, ZONE_FULL);
+	e->day = arena_strdup(req->a, db_val(r, i, 7));
+	e->date_iso = arena_strdup(req->a, db_val(r, i, 8));
+	e->edited = db_val(r, i, 9)[0] == 't';
+	e->course = db_isnull(r, i, 10) ? NULL : arena_strdup(req->a, db_val(r, i, 10));
+	e->prompt.id = atoll(db_val(r, i, 11));
+	e->prompt.text = arena_strdup(req->a, db_val(r, i, 12));
+	e->prompt.session = arena_strdup(req->a, db_val(r, i, 13));
+}
+
+/* Open entry e (id and key version set) from row i's format and sealed
+ * columns (numbers format_col, sealed_col). */
+static void open_row(request *req, PGconn *db, const PGresult *r, int i, int format_col,
+                     int sealed_col, keyring *kr, entry *e)
 {
 	user *u = session_user(req);
+	int format = atoi(db_val(r, i, format_col));
+	const uint8_t *key = keyring_get(db, u->id, kr, e->key_version);
+	if (!key) {
+		e->state = ENTRY_LOCKED;
+		return;
+	}
+	size_t len = 0;
+	unsigned char *sealed = db_bytea(req->a, r, i, sealed_col, &len);
+	e->state = sealed && unseal(req, key, u->id, e->id, e->key_version, format, sealed, len,
+	                            &e->c)
+	           ? ENTRY_OPEN : ENTRY_DAMAGED;
+	if (e->state == ENTRY_DAMAGED)
+		log_error("journal: entry %lld of user %lld does not open", e->id, (long long)u->id);
+	else
+		e->tag_tokens = tag_tokens(req, kr, e->c.tags);
+}
+
+static entry *read_entries(request *req, PGconn *db, PGresult *r, keyring *kr)
+{
 	int n = PQntuples(r);
 	entry *es = arena_calloc(req->a, (size_t)(n ? n : 1), sizeof *es);
-	const char *zone = reader_zone(u);
 	for (int i = 0; i < n; i++) {
 		entry *e = &es[i];
 		e->id = atoll(db_val(r, i, 0));
-		e->offering_id = atoll(db_val(r, i, 1));
 		e->key_version = atoi(db_val(r, i, 2));
-		int format = atoi(db_val(r, i, 3));
-		e->created = zone_time(req->a, db_val(r, i, 5), zone, zone, ZONE_FULL);
-		e->updated = zone_time(req->a, db_val(r, i, 6), zone, zone, ZONE_FULL);
-		e->day = arena_strdup(req->a, db_val(r, i, 7));
-		e->date_iso = arena_strdup(req->a, db_val(r, i, 8));
-		e->edited = db_val(r, i, 9)[0] == 't';
-		e->course = db_isnull(r, i, 10) ? NULL : arena_strdup(req->a, db_val(r, i, 10));
-		e->prompt.id = atoll(db_val(r, i, 11));
-		e->prompt.text = arena_strdup(req->a, db_val(r, i, 12));
-		e->prompt.session = arena_strdup(req->a, db_val(r, i, 13));
-		const uint8_t *key = keyring_get(db, u->id, kr, e->key_version);
-		if (!key) {
-			e->state = ENTRY_LOCKED;
-			continue;
-		}
-		size_t len = 0;
-		unsigned char *sealed = db_bytea(req->a, r, i, 4, &len);
-		e->state = sealed && unseal(req, key, u->id, e->id, e->key_version, format, sealed,
-		                            len, &e->c)
-		           ? ENTRY_OPEN : ENTRY_DAMAGED;
-		if (e->state == ENTRY_DAMAGED)
-			log_error("journal: entry %lld of user %lld does not open", e->id, (long long)u->id);
-		else
-			e->tag_tokens = tag_tokens(req, kr, e->c.tags);
+		read_shown(req, r, i, e);
+		open_row(req, db, r, i, 3, 4, kr, e);
 	}
 	return es;
+}
+
+/* Every entry of the reader (of one course, when course is not 0), newest
+ * first, opened, with only what opening needs: the columns a page shows
+ * are read afterwards for the few it shows (dress). For the tag filter and
+ * the search, which open everything to show a page. *n: how many; NULL on
+ * a database error (not answered). */
+static entry *open_all(request *req, PGconn *db, long long course, keyring *kr, int *n)
+{
+	PGresult *r = db_q(db,
+		"SELECT e.id, e.key_version, e.format, e.sealed FROM journal_entries e"
+		" WHERE e.user_id = $1 AND ($2::bigint = 0 OR e.offering_id = $2)"
+		" ORDER BY e.created_at DESC, e.id DESC LIMIT $3",
+		num(req, session_user(req)->id), num(req, course), num(req, JOURNAL_OPEN_MAX));
+	if (!r)
+		return NULL;
+	*n = PQntuples(r);
+	entry *es = arena_calloc(req->a, (size_t)(*n ? *n : 1), sizeof *es);
+	for (int i = 0; i < *n; i++) {
+		es[i].id = atoll(db_col(r, i, "id"));
+		es[i].key_version = atoi(db_col(r, i, "key_version"));
+		open_row(req, db, r, i, PQfnumber(r, "format"), PQfnumber(r, "sealed"), kr, &es[i]);
+	}
+	PQclear(r);
+	return es;
+}
+
+/* Read the shown columns of es[0..n) (entries of open_all), in one query.
+ * false on a database error (not answered). */
+static bool dress(request *req, PGconn *db, entry *es, int n)
+{
+	if (!n)
+		return true;
+	const char **ids = arena_calloc(req->a, (size_t)n, sizeof *ids);
+	for (int i = 0; i < n; i++)
+		ids[i] = num(req, es[i].id);
+	user *u = session_user(req);
+	PGresult *r = db_q(db, ENTRY_SELECT " WHERE e.user_id = $1 AND e.id = ANY($3::bigint[])",
+	                   num(req, u->id), reader_zone(u),
+	                   db_text_array_param(req->a, ids, (size_t)n));
+	if (!r)
+		return false;
+	for (int k = 0; k < PQntuples(r); k++) {
+		long long id = atoll(db_val(r, k, 0));
+		for (int i = 0; i < n; i++)
+			if (es[i].id == id)
+				read_shown(req, r, k, &es[i]);
+	}
+	PQclear(r);
+	return true;
 }
 
 /* The reader's entry `id`: 1 found, 0 not theirs (or none), -1 database
@@ -845,27 +916,16 @@ static void journal_list(request *req)
 	/* Untagged: the page alone is read and opened. Tagged: every entry (of
 	 * the course) is opened, and the page is cut from the matches. */
 	long long offset = (q.page - 1) * JOURNAL_PAGE;
-	r = q.tag ? db_q(db,
-		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
-		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
-		num(req, u->id), reader_zone(u), num(req, q.course), num(req, JOURNAL_OPEN_MAX))
-	          : db_q(db,
-		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
-		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4 OFFSET $5",
-		num(req, u->id), reader_zone(u), num(req, q.course), num(req, JOURNAL_PAGE),
-		num(req, offset));
-	if (!r) {
-		keyring_wipe(&kr);
-		http_db_error(req);
-		return;
-	}
-	int n = PQntuples(r);
-	entry *es = read_entries(req, db, r, &kr);
-	PQclear(r);
-	keyring_wipe(&kr);
+	entry *es = NULL;
+	int n = 0;
 	const char *tag_name = NULL;
-	int first = 0, last = n;  /* the page: es[first..last) of the shown ones */
 	if (q.tag) {
+		es = open_all(req, db, q.course, &kr, &n);
+		keyring_wipe(&kr);
+		if (!es) {
+			http_db_error(req);
+			return;
+		}
 		int k = 0;
 		for (int i = 0; i < n; i++) {
 			if (es[i].state != ENTRY_OPEN || !has_token(es[i].tag_tokens, q.tag))
@@ -875,8 +935,28 @@ static void journal_list(request *req)
 			es[k++] = es[i];
 		}
 		total = k;
-		first = offset < k ? (int)offset : k;
-		last = first + JOURNAL_PAGE < k ? first + JOURNAL_PAGE : k;
+		int first = offset < k ? (int)offset : k;
+		n = first + JOURNAL_PAGE < k ? JOURNAL_PAGE : k - first;
+		es += first;
+		if (!dress(req, db, es, n)) {
+			http_db_error(req);
+			return;
+		}
+	} else {
+		r = db_q(db,
+			ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
+			" ORDER BY e.created_at DESC, e.id DESC LIMIT $4 OFFSET $5",
+			num(req, u->id), reader_zone(u), num(req, q.course), num(req, JOURNAL_PAGE),
+			num(req, offset));
+		if (!r) {
+			keyring_wipe(&kr);
+			http_db_error(req);
+			return;
+		}
+		n = PQntuples(r);
+		es = read_entries(req, db, r, &kr);
+		PQclear(r);
+		keyring_wipe(&kr);
 	}
 	long long pages = total ? (total + JOURNAL_PAGE - 1) / JOURNAL_PAGE : 1;
 	if (q.page > pages) {
@@ -892,7 +972,7 @@ static void journal_list(request *req)
 	tv *v = tv_obj(req->a);
 	tv *l = tv_set(v, "entries", tv_list(req->a));
 	int damaged = 0;
-	for (int i = first; i < last; i++) {
+	for (int i = 0; i < n; i++) {
 		tv_push(l, entry_view(req, &es[i]));
 		damaged += es[i].state == ENTRY_DAMAGED;
 	}
@@ -1456,20 +1536,16 @@ static void journal_search(request *req)
 		            "Sign out, then sign in again with your password.");
 		return;
 	}
-	PGresult *r = db_q(db,
-		ENTRY_SELECT " WHERE e.user_id = $1 AND ($3::bigint = 0 OR e.offering_id = $3)"
-		" ORDER BY e.created_at DESC, e.id DESC LIMIT $4",
-		num(req, u->id), reader_zone(u), num(req, course), num(req, JOURNAL_OPEN_MAX));
-	if (!r) {
-		keyring_wipe(&kr);
+	int n = 0;
+	entry *es = open_all(req, db, course, &kr, &n);
+	keyring_wipe(&kr);
+	if (!es) {
 		http_db_error(req);
 		return;
 	}
-	int n = PQntuples(r);
-	entry *es = read_entries(req, db, r, &kr);
-	PQclear(r);
-	keyring_wipe(&kr);
-	tv *results = tv_list(req->a);
+	/* The matches, newest first, moved to the front of es; the first
+	 * JOURNAL_SEARCH_SHOWN are shown, with their snippets. */
+	const char **bodies = arena_calloc(req->a, JOURNAL_SEARCH_SHOWN, sizeof *bodies);
 	long long matched = 0, unsearched = 0;
 	for (int i = 0; i < n; i++) {
 		const char *body = NULL;
@@ -1479,10 +1555,21 @@ static void journal_search(request *req)
 		}
 		if (!entry_matches(req, &es[i], &st, &body))
 			continue;
-		if (++matched > JOURNAL_SEARCH_SHOWN)
-			continue;
+		if (matched < JOURNAL_SEARCH_SHOWN) {
+			bodies[matched] = body;
+			es[matched] = es[i];
+		}
+		matched++;
+	}
+	int shown = matched < JOURNAL_SEARCH_SHOWN ? (int)matched : JOURNAL_SEARCH_SHOWN;
+	if (!dress(req, db, es, shown)) {
+		http_db_error(req);
+		return;
+	}
+	tv *results = tv_list(req->a);
+	for (int i = 0; i < shown; i++) {
 		tv *o = tv_push(results, entry_view(req, &es[i]));
-		tv_set(o, "snippet", snippet(req, body, &st));
+		tv_set(o, "snippet", snippet(req, bodies[i], &st));
 	}
 	search_page(req, db, 200, q, course, results, matched, unsearched, NULL);
 }

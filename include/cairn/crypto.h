@@ -143,5 +143,18 @@ bool crypto_entry_seal(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
 char *crypto_entry_open(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
                         const uint8_t *sealed, size_t sealed_len, const void *ad, size_t ad_len,
                         size_t *plain_len);
+/* The same, into the caller's out (at least crypto_entry_open_cap(sealed_len)
+ * bytes; the plaintext is NUL-terminated there): for a page that opens many
+ * entries at once, where a sodium_malloc per entry (guard pages, mlock,
+ * mprotect: several system calls and TLB shootdowns each) cost more than
+ * everything else together. The caller owns wiping out, e.g. by opening
+ * into a request arena that arena_wipe zeroes (journal.h). false on
+ * failure: what was decrypted into out is wiped, and arguments refused
+ * (a length no sealed entry has, out_cap too small) write nothing.
+ * crypto_entry_open_cap is 0 for a length no sealed entry can have. */
+size_t crypto_entry_open_cap(size_t sealed_len);
+bool crypto_entry_open_into(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t entry_id,
+                            const uint8_t *sealed, size_t sealed_len, const void *ad,
+                            size_t ad_len, char *out, size_t out_cap, size_t *plain_len);
 
 #endif

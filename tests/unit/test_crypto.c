@@ -113,6 +113,27 @@ static void assert_opens(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t id, const
 		assert_memory_equal(p, plain, len);
 	assert_int_equal(p[len], '\0');
 	sodium_free(p);
+
+	/* The same into the caller's memory: exactly the capacity asked for is enough. */
+	size_t cap = crypto_entry_open_cap(sealed_len);
+	assert_int_equal(cap, sealed_len - CRYPTO_NONCE_BYTES - CRYPTO_TAG_BYTES);
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	got = SIZE_MAX;
+	assert_true(crypto_entry_open_into(jmk, id, sealed, sealed_len, ad, strlen(ad), buf, cap,
+	                                   &got));
+	assert_int_equal(got, len);
+	if (len)
+		assert_memory_equal(buf, plain, len);
+	assert_int_equal(buf[len], '\0');
+	/* One byte short of the capacity is refused before anything is written. */
+	memset(buf, 'z', cap);
+	got = SIZE_MAX;
+	assert_false(crypto_entry_open_into(jmk, id, sealed, sealed_len, ad, strlen(ad), buf,
+	                                    cap - 1, &got));
+	assert_int_equal(got, 0);
+	assert_int_equal(buf[0], 'z');
+	free(buf);
 }
 
 static void assert_refused(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t id,
@@ -123,6 +144,20 @@ static void assert_refused(const uint8_t jmk[CRYPTO_KEY_BYTES], uint64_t id,
 
 	assert_null(crypto_entry_open(jmk, id, sealed, sealed_len, ad, ad_len, &got));
 	assert_int_equal(got, 0);
+
+	/* Into the caller's memory: refused too, and nothing of a plaintext is left there
+	 * (what was decrypted is wiped; refused arguments write nothing at all). */
+	size_t cap = crypto_entry_open_cap(sealed_len);
+	char *buf = malloc(cap ? cap : 1);
+	assert_non_null(buf);
+	memset(buf, 'z', cap ? cap : 1);
+	got = SIZE_MAX;
+	assert_false(crypto_entry_open_into(jmk, id, sealed, sealed_len, ad, ad_len, buf,
+	                                    cap ? cap : 1, &got));
+	assert_int_equal(got, 0);
+	for (size_t i = 0; cap && i < cap; i++)
+		assert_true(buf[i] == 0 || buf[i] == 'z');
+	free(buf);
 }
 
 /* --- hashing ------------------------------------------------------------- */
