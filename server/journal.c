@@ -68,7 +68,8 @@ static void keyring_wipe(keyring *kr)
 	sodium_memzero(kr, sizeof *kr);
 }
 
-/* The JMK of `version`, or NULL when it is locked (or the database failed). */
+/* The JMK of `version`, or NULL when it is locked (or the database failed,
+ * or db is NULL and the version was not opened before). */
 static const uint8_t *keyring_get(PGconn *db, int64_t user_id, keyring *kr, int version)
 {
 	if (!kr->open)
@@ -78,7 +79,7 @@ static const uint8_t *keyring_get(PGconn *db, int64_t user_id, keyring *kr, int 
 	for (int i = 0; i < kr->n; i++)
 		if (kr->older[i].version == version)
 			return kr->older[i].ok ? kr->older[i].key : NULL;
-	if (kr->n == KEYRING_OLDER)
+	if (kr->n == KEYRING_OLDER || !db)
 		return NULL;
 	int i = kr->n++;
 	kr->older[i].version = version;
@@ -308,23 +309,32 @@ static entry *read_entries(request *req, PGconn *db, PGresult *r, keyring *kr)
 /* Every entry of the reader (of one course, when course is not 0), newest
  * first, opened, with only what opening needs: the columns a page shows
  * are read afterwards for the few it shows (dress). For the tag filter and
- * the search, which open everything to show a page. *n: how many; NULL on
- * a database error (not answered). */
-static entry *open_all(request *req, PGconn *db, long long course, keyring *kr, int *n)
+ * the search, which open everything to show a page. The request's database
+ * connection goes back to the pool while the entries are opened (keys of
+ * every version are fetched first), so a few learners searching long
+ * journals do not hold the pool from everyone else; the caller borrows one
+ * again (http_db_required). *n: how many; NULL on a database error (not
+ * answered). */
+static entry *open_all(request *req, long long course, keyring *kr, int *n)
 {
-	PGresult *r = db_q(db,
+	PGconn *db = http_db(req);
+	PGresult *r = db ? db_q(db,
 		"SELECT e.id, e.key_version, e.format, e.sealed FROM journal_entries e"
 		" WHERE e.user_id = $1 AND ($2::bigint = 0 OR e.offering_id = $2)"
 		" ORDER BY e.created_at DESC, e.id DESC LIMIT $3",
-		num(req, session_user(req)->id), num(req, course), num(req, JOURNAL_OPEN_MAX));
+		num(req, session_user(req)->id), num(req, course), num(req, JOURNAL_OPEN_MAX)) : NULL;
 	if (!r)
 		return NULL;
 	*n = PQntuples(r);
 	entry *es = arena_calloc(req->a, (size_t)(*n ? *n : 1), sizeof *es);
+	int kc = PQfnumber(r, "key_version");
+	for (int i = 0; i < *n; i++)
+		keyring_get(db, session_user(req)->id, kr, atoi(db_val(r, i, kc)));
+	http_db_release(req);
 	for (int i = 0; i < *n; i++) {
 		es[i].id = atoll(db_col(r, i, "id"));
-		es[i].key_version = atoi(db_col(r, i, "key_version"));
-		open_row(req, db, r, i, PQfnumber(r, "format"), PQfnumber(r, "sealed"), kr, &es[i]);
+		es[i].key_version = atoi(db_val(r, i, kc));
+		open_row(req, NULL, r, i, PQfnumber(r, "format"), PQfnumber(r, "sealed"), kr, &es[i]);
 	}
 	PQclear(r);
 	return es;
@@ -920,12 +930,14 @@ static void journal_list(request *req)
 	int n = 0;
 	const char *tag_name = NULL;
 	if (q.tag) {
-		es = open_all(req, db, q.course, &kr, &n);
+		es = open_all(req, q.course, &kr, &n);
 		keyring_wipe(&kr);
 		if (!es) {
 			http_db_error(req);
 			return;
 		}
+		if (!(db = http_db_required(req)))
+			return;
 		int k = 0;
 		for (int i = 0; i < n; i++) {
 			if (es[i].state != ENTRY_OPEN || !has_token(es[i].tag_tokens, q.tag))
@@ -1537,12 +1549,14 @@ static void journal_search(request *req)
 		return;
 	}
 	int n = 0;
-	entry *es = open_all(req, db, course, &kr, &n);
+	entry *es = open_all(req, course, &kr, &n);
 	keyring_wipe(&kr);
 	if (!es) {
 		http_db_error(req);
 		return;
 	}
+	if (!(db = http_db_required(req)))
+		return;
 	/* The matches, newest first, moved to the front of es; the first
 	 * JOURNAL_SEARCH_SHOWN are shown, with their snippets. */
 	const char **bodies = arena_calloc(req->a, JOURNAL_SEARCH_SHOWN, sizeof *bodies);
