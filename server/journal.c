@@ -1319,20 +1319,24 @@ static char *readable(arena *a, const char *s)
 	return out;
 }
 
-/* A copy of s[0..n) with A-Z and the Latin-1 capitals (U+00C0-U+00DE but
- * the multiplication sign) in small letters: the same length. */
-static char *folded(arena *a, const char *s, size_t n)
+/* s[0..n) with A-Z and the Latin-1 capitals (U+00C0-U+00DE but the
+ * multiplication sign) in small letters, in place: the same length. */
+static void fold(char *s, size_t n)
 {
-	char *out = arena_alloc(a, n + 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
+			s[i] = (char)(c - 'A' + 'a');
 		else if (i > 0 && (unsigned char)s[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
-			c = (unsigned char)(c + 0x20);
-		out[i] = (char)c;
+			s[i] = (char)(c + 0x20);
 	}
-	out[n] = '\0';
+}
+
+/* A folded copy of s[0..n). */
+static char *folded(arena *a, const char *s, size_t n)
+{
+	char *out = arena_strndup(a, s, n);
+	fold(out, n);
 	return out;
 }
 
@@ -1458,18 +1462,19 @@ static tv *snippet(request *req, const char *body, const search_terms *st)
 	return l;
 }
 
-/* Does every term occur in the entry's title, tags or body? */
-static bool entry_matches(request *req, const entry *e, const search_terms *st,
-                          const char **body_readable)
+/* Does every term occur in the entry's title, tags or body (each made
+ * readable and folded, in one copy)? */
+static bool entry_matches(request *req, const entry *e, const search_terms *st)
 {
-	const char *title = readable(req->a, e->c.title), *body = readable(req->a, e->c.body);
-	const char *hay = arena_sprintf(req->a, "%s\n%s\n%s", title, e->c.tags, body);
-	size_t n = strlen(hay);
-	const char *low = folded(req->a, hay, n);
+	char *title = readable(req->a, e->c.title), *body = readable(req->a, e->c.body);
+	size_t lt = strlen(title), lg = strlen(e->c.tags), lb = strlen(body);
+	char *tags = folded(req->a, e->c.tags, lg);
+	fold(title, lt);
+	fold(body, lb);
 	for (int i = 0; i < st->n; i++)
-		if (!find_in(low, n, st->t[i], st->len[i]))
+		if (!find_in(body, lb, st->t[i], st->len[i]) && !find_in(title, lt, st->t[i], st->len[i]) &&
+		    !find_in(tags, lg, st->t[i], st->len[i]))
 			return false;
-	*body_readable = body;
 	return true;
 }
 
@@ -1559,20 +1564,16 @@ static void journal_search(request *req)
 		return;
 	/* The matches, newest first, moved to the front of es; the first
 	 * JOURNAL_SEARCH_SHOWN are shown, with their snippets. */
-	const char **bodies = arena_calloc(req->a, JOURNAL_SEARCH_SHOWN, sizeof *bodies);
 	long long matched = 0, unsearched = 0;
 	for (int i = 0; i < n; i++) {
-		const char *body = NULL;
 		if (es[i].state != ENTRY_OPEN) {
 			unsearched++;
 			continue;
 		}
-		if (!entry_matches(req, &es[i], &st, &body))
+		if (!entry_matches(req, &es[i], &st))
 			continue;
-		if (matched < JOURNAL_SEARCH_SHOWN) {
-			bodies[matched] = body;
+		if (matched < JOURNAL_SEARCH_SHOWN)
 			es[matched] = es[i];
-		}
 		matched++;
 	}
 	int shown = matched < JOURNAL_SEARCH_SHOWN ? (int)matched : JOURNAL_SEARCH_SHOWN;
@@ -1583,7 +1584,7 @@ static void journal_search(request *req)
 	tv *results = tv_list(req->a);
 	for (int i = 0; i < shown; i++) {
 		tv *o = tv_push(results, entry_view(req, &es[i]));
-		tv_set(o, "snippet", snippet(req, bodies[i], &st));
+		tv_set(o, "snippet", snippet(req, readable(req->a, es[i].c.body), &st));
 	}
 	search_page(req, db, 200, q, course, results, matched, unsearched, NULL);
 }
