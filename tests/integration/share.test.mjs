@@ -314,14 +314,14 @@ test('bad inputs: a clear error, the text kept, nothing written; others get 404'
   for (const [who, jar] of [['an administrator', admin], ['another learner', other]]) {
     assert.equal((await get(`/journal/${id}/share`, { jar })).status, 404, who);
     const { csrf } = await formPage('/journal', jar);
-    const r = await post(`/journal/${id}/share`, { csrf, thread: T, body: 'x', action: 'publish' }, { jar });
+    const r = await post(`/journal/${id}/share`, { csrf, thread: T, body: `Not theirs ${u}`, action: 'publish' }, { jar });
     assert.equal(r.status, 404, who);
   }
   for (const bad of ['0', 'x', '999999999']) {
     assert.equal((await get(`/journal/${bad}/share`, { jar: L.jar })).status, 404, bad);
   }
   assertSameSnapshot(s1, await snapshot(), 'refused people');
-  assert.equal(await sql('SELECT count(*) FROM posts WHERE body_src = $1', ['x']), '0');
+  assert.equal(await sql('SELECT count(*) FROM posts WHERE body_src = $1', [`Not theirs ${u}`]), '0');
 });
 
 // ---------------------------------------------------------------------------------------
