@@ -1589,11 +1589,32 @@ static void journal_search(request *req)
 	search_page(req, db, 200, q, course, results, matched, unsearched, NULL);
 }
 
-/* The whole journal, oldest first, opened: for the export and the
- * printable page. NULL after a database error (answered); a closed journal
- * that holds entries is answered 409 (everything would read "locked"). */
-static entry *whole_journal(request *req, PGconn *db, int *n)
+/* Today in the reader's zone: "14 May 2026" and "2026-05-14". */
+static bool today(request *req, PGconn *db, const char **day, const char **iso)
 {
+	PGresult *r = db_q(db,
+		"SELECT to_char(to_timestamp($1) AT TIME ZONE $2, 'FMDD FMMonth YYYY'),"
+		" to_char(to_timestamp($1) AT TIME ZONE $2, 'YYYY-MM-DD')",
+		num(req, (long long)clock_now()), reader_zone(session_user(req)));
+	if (!r)
+		return false;
+	*day = arena_strdup(req->a, db_val(r, 0, 0));
+	*iso = arena_strdup(req->a, db_val(r, 0, 1));
+	PQclear(r);
+	return true;
+}
+
+/* The whole journal, oldest first, opened, and today's date in the reader's
+ * zone (day, iso): for the export and the printable page. NULL after a
+ * database error (answered); a closed journal that holds entries is
+ * answered 409 (everything would read "locked"). */
+static entry *whole_journal(request *req, PGconn *db, int *n, const char **day,
+                            const char **iso)
+{
+	if (!today(req, db, day, iso)) {
+		http_db_error(req);
+		return NULL;
+	}
 	user *u = session_user(req);
 	keyring kr;
 	keyring_load(req, &kr);
@@ -1618,20 +1639,6 @@ static entry *whole_journal(request *req, PGconn *db, int *n)
 	return es;
 }
 
-/* Today in the reader's zone: "14 May 2026" and "2026-05-14". */
-static bool today(request *req, PGconn *db, const char **day, const char **iso)
-{
-	PGresult *r = db_q(db,
-		"SELECT to_char(to_timestamp($1) AT TIME ZONE $2, 'FMDD FMMonth YYYY'),"
-		" to_char(to_timestamp($1) AT TIME ZONE $2, 'YYYY-MM-DD')",
-		num(req, (long long)clock_now()), reader_zone(session_user(req)));
-	if (!r)
-		return false;
-	*day = arena_strdup(req->a, db_val(r, 0, 0));
-	*iso = arena_strdup(req->a, db_val(r, 0, 1));
-	PQclear(r);
-	return true;
-}
 
 /* GET /journal/export: every entry in one Markdown file, oldest first. An
  * entry that does not open is there too, saying so. */
@@ -1643,14 +1650,10 @@ static void journal_export_all(request *req)
 	if (!db)
 		return;
 	int n = 0;
-	entry *es = whole_journal(req, db, &n);
 	const char *day = NULL, *iso = NULL;
+	entry *es = whole_journal(req, db, &n, &day, &iso);
 	if (!es)
 		return;
-	if (!today(req, db, &day, &iso)) {
-		http_db_error(req);
-		return;
-	}
 	int shut = 0;
 	for (int i = 0; i < n; i++)
 		shut += es[i].state != ENTRY_OPEN;
@@ -1707,14 +1710,10 @@ static void journal_print(request *req)
 	if (!db)
 		return;
 	int n = 0;
-	entry *es = whole_journal(req, db, &n);
 	const char *day = NULL, *iso = NULL;
+	entry *es = whole_journal(req, db, &n, &day, &iso);
 	if (!es)
 		return;
-	if (!today(req, db, &day, &iso)) {
-		http_db_error(req);
-		return;
-	}
 	tv *v = tv_obj(req->a);
 	tv *l = tv_set(v, "entries", tv_list(req->a));
 	for (int i = 0; i < n; i++) {
